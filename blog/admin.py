@@ -1,0 +1,97 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+
+from .models import Author, MediaEmbed, Post, Tag
+
+
+def sees_all_posts(user):
+    """Superusers and editors work on every post; authors only on their own."""
+    return user.has_perm("blog.change_any_post")
+
+
+class MediaEmbedInline(admin.StackedInline):
+    model = MediaEmbed
+    extra = 0
+    fields = [("url", "position"), "title", "credit", "caption"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "author", "status", "published_at", "preview_link"]
+    list_filter = ["status", "published_at", "author", "tags"]
+    list_select_related = ["author"]
+    search_fields = ["title", "standfirst", "body"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["tags"]
+    inlines = [MediaEmbedInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "author", "standfirst", "body", "tags"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Discussion", {"fields": ["comments_closed"]}),
+    ]
+
+    @admin.display(description="On the site")
+    def preview_link(self, post):
+        label = "View" if post.is_public else "Preview"
+        return format_html('<a href="{}">{}</a>', post.get_absolute_url(), label)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_all_posts(request.user):
+            return queryset
+        return queryset.filter(author__user=request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        """Look in every post, so another author's post answers 403 instead of "missing"."""
+        field = Post._meta.pk if from_field is None else Post._meta.get_field(from_field)
+        try:
+            return Post.objects.select_related("author").get(
+                **{field.name: field.to_python(object_id)}
+            )
+        except (Post.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def _owns(self, request, post):
+        return (
+            post is None or sees_all_posts(request.user) or post.author.user_id == request.user.pk
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._owns(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._owns(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._owns(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if sees_all_posts(request.user) else ["author"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if hasattr(request.user, "author"):
+            initial.setdefault("author", request.user.author.pk)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        if not change and not sees_all_posts(request.user):
+            obj.author = request.user.author
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "slug"]
+    search_fields = ["display_name", "user__username", "user__email"]
+    prepopulated_fields = {"slug": ["display_name"]}
+    list_select_related = ["user"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,94 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from blog import demo_data
+from blog.models import Author, MediaEmbed, Post, Tag
+
+DEMO_PASSWORD = "demo-password"
+ACCOUNTS = [
+    # username, role, group
+    ("admin", "superuser", None),
+    ("editor", "editor: every post", "Editors"),
+    ("moderator", "moderator", "Moderators"),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or refresh) the demo site: accounts, authors, tags and posts. Never in production."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo content is for development only: it needs DEBUG on.")
+        with transaction.atomic():
+            self.create_accounts()
+            authors = self.create_authors()
+            tags = {
+                slug: Tag.objects.update_or_create(slug=slug, defaults={"name": name})[0]
+                for name, slug in demo_data.TAGS
+            }
+            for entry in demo_data.POSTS:
+                self.create_post(entry, authors, tags)
+        self.stdout.write(self.style.SUCCESS("Demo content is ready. Log in at /admin/ as:"))
+        logins = [(username, role) for username, role, _ in ACCOUNTS] + [
+            (author["username"], f"author: {author['display_name']}")
+            for author in demo_data.AUTHORS
+        ]
+        for username, role in logins:
+            self.stdout.write(f"  {username:<10} / {DEMO_PASSWORD}   ({role})")
+
+    def create_accounts(self):
+        for username, _, group_name in ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.org"}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+            user.is_staff = True
+            user.is_superuser = group_name is None
+            user.save()
+            if group_name:
+                group = Group.objects.filter(name=group_name).first()
+                if group:
+                    user.groups.add(group)
+
+    def create_authors(self):
+        authors = {}
+        for data in demo_data.AUTHORS:
+            user, created = User.objects.get_or_create(
+                username=data["username"], defaults={"email": data["email"], "is_staff": True}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(Group.objects.get(name="Authors"))
+            authors[data["username"]] = Author.objects.update_or_create(
+                user=user,
+                defaults={key: data[key] for key in ("display_name", "slug", "bio", "website")},
+            )[0]
+        return authors
+
+    def create_post(self, entry, authors, tags):
+        """Create a post once; a later run leaves it (and any edits made to it) alone."""
+        if Post.objects.filter(slug=entry["slug"]).exists():
+            return
+        published_at = timezone.now() - timedelta(days=entry["days_ago"])
+        post = Post.objects.create(
+            slug=entry["slug"],
+            title=entry["title"],
+            author=authors[entry["author"]],
+            standfirst=entry["standfirst"],
+            body=entry["body"],
+            status=entry["status"],
+            published_at=published_at if entry["status"] == Post.Status.PUBLISHED else None,
+            comments_closed=entry.get("comments_closed", False),
+        )
+        post.tags.set(tags[slug] for slug in entry["tags"])
+        for position, media in enumerate(entry.get("media", [])):
+            MediaEmbed.objects.create(post=post, position=position, **media)

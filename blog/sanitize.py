@@ -1,0 +1,50 @@
+"""Allowlist HTML sanitising with bleach, applied when content is saved.
+
+Stored HTML is already safe, so templates render it without further processing.
+"""
+
+from urllib.parse import urlsplit
+
+import bleach
+
+ARTICLE_TAGS = frozenset(
+    {
+        "p", "br", "hr", "h2", "h3", "h4", "h5", "h6",
+        "ul", "ol", "li", "dl", "dt", "dd",
+        "a", "em", "strong", "i", "b", "u", "s", "small", "sub", "sup", "mark",
+        "abbr", "cite", "q", "blockquote",
+        "figure", "figcaption", "img",
+        "code", "pre", "kbd", "samp",
+    }
+)  # fmt: skip
+LINK_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+
+def _is_web_url(value):
+    return urlsplit(value.strip()).scheme.lower() in {"http", "https"}
+
+
+def _article_attribute_allowed(tag, name, value):
+    if tag == "a":
+        return name in {"href", "title"}
+    if tag == "img":
+        if name == "src":
+            return _is_web_url(value)
+        return name in {"alt", "title", "width", "height"}
+    if tag in {"abbr", "q", "blockquote"}:
+        return name in {"title", "cite"}
+    if tag == "ol":
+        return name in {"start", "reversed"}
+    return False
+
+
+def sanitize_article_html(html):
+    """Keep the markup an article needs; strip scripts, styles and event handlers."""
+    return bleach.clean(
+        html,
+        tags=ARTICLE_TAGS,
+        attributes=_article_attribute_allowed,
+        protocols=LINK_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )

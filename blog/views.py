@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import ListView, MonthArchiveView
+
+from .models import Author, Post, Tag
+
+
+class PostListView(ListView):
+    """Published posts, newest first; subclasses narrow the list."""
+
+    template_name = "blog/post_list.html"
+    context_object_name = "posts"
+    paginate_by = settings.BLOG_POSTS_PER_PAGE
+
+    def get_queryset(self):
+        return Post.objects.published().for_listing()
+
+
+class AuthorPostListView(PostListView):
+    template_name = "blog/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class TagPostListView(PostListView):
+    template_name = "blog/tag_detail.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class MonthArchive(MonthArchiveView):
+    template_name = "blog/archive_month.html"
+    context_object_name = "posts"
+    date_field = "published_at"
+    month_format = "%m"
+    paginate_by = settings.BLOG_POSTS_PER_PAGE
+
+    def get_queryset(self):
+        return Post.objects.published().for_listing()
+
+
+def archive_index(request):
+    months = Post.objects.published().dates("published_at", "month", order="DESC")
+    return render(request, "blog/archive_index.html", {"months": months})
+
+
+def post_detail(request, slug):
+    """A post; drafts and scheduled posts exist only for staff, as an uncached preview."""
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user)
+        .select_related("author")
+        .prefetch_related("tags", "media"),
+        slug=slug,
+    )
+    response = render(request, "blog/post_detail.html", {"post": post})
+    if not post.is_public:
+        add_never_cache_headers(response)
+    return response
+
+
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain")

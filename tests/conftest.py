@@ -1,0 +1,91 @@
+import os
+import shutil
+import tempfile
+
+import environ
+import pytest
+
+from devtools.pgcluster import Cluster
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Point Django at a throwaway PostgreSQL cluster unless DATABASE_URL names a server."""
+    if os.environ.get("DATABASE_URL"):
+        yield
+        return
+    from django.conf import settings
+
+    root = tempfile.mkdtemp(prefix="blog-test-pg-")
+    cluster = Cluster(root, fast=True)
+    try:
+        url = cluster.start()
+        settings.DATABASES["default"].update(environ.Env.db_url_config(url))
+        yield
+    finally:
+        cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def make_author(django_user_model):
+    """Build an author (and their staff user in the Authors group)."""
+    from django.contrib.auth.models import Group
+
+    from blog.models import Author
+
+    def make(username="mara", display_name=None, **fields):
+        user = django_user_model.objects.create_user(
+            username=username, password="pw", email=f"{username}@example.org", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name="Authors"))
+        name = display_name or username.title()
+        return Author.objects.create(user=user, display_name=name, slug=username, **fields)
+
+    return make
+
+
+@pytest.fixture
+def author(make_author):
+    return make_author()
+
+
+@pytest.fixture
+def make_post(author):
+    """Build a post, published a day ago unless told otherwise."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from blog.models import Post
+
+    counter = iter(range(1, 100_000))
+
+    def make(title=None, tags=(), **fields):
+        number = next(counter)
+        fields.setdefault("author", author)
+        fields.setdefault("status", Post.Status.PUBLISHED)
+        if fields["status"] == Post.Status.PUBLISHED:
+            fields.setdefault("published_at", timezone.now() - timedelta(days=number))
+        post = Post.objects.create(
+            title=title or f"Post number {number}",
+            slug=f"post-{number}",
+            standfirst=f"Standfirst {number}",
+            body=f"<p>Body of post {number}.</p>",
+            **fields,
+        )
+        post.tags.set(tags)
+        return post
+
+    return make
+
+
+@pytest.fixture
+def staff_client(django_user_model):
+    """A second browser, logged in as a staff member without other rights."""
+    from django.test import Client
+
+    user = django_user_model.objects.create_user(username="staff", password="pw", is_staff=True)
+    staff = Client()
+    staff.force_login(user)
+    return staff

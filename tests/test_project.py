@@ -1,0 +1,89 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp9Lm2" * 6,
+    "ALLOWED_HOSTS": "blog.example.org",
+    "DATABASE_URL": "postgres://blog:secret@db.example.org:5432/blog",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "STATICFILES_BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    "SECURE_SSL_REDIRECT": "true",
+}
+
+
+def _manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_deploy_check_passes_with_production_settings():
+    """`manage.py check --deploy` is clean, warnings included, with production values."""
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    """A missing SECRET_KEY stops production loudly instead of using a default."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_migrations_match_the_models():
+    """Every model change has its migration committed."""
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_demo_content_refuses_to_run_in_production():
+    """The demo command never touches a production database."""
+    with pytest.raises(CommandError, match="development only"):
+        call_command("demo_content", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_demo_content_builds_the_site_and_is_idempotent(settings, client):
+    """The demo command builds a realistic site, and running it again changes nothing."""
+    from blog.models import Author, MediaEmbed, Post, Tag
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo_content", stdout=out)
+    counts = [Author.objects.count(), Post.objects.count(), Tag.objects.count()]
+    call_command("demo_content", stdout=StringIO())
+    assert [Author.objects.count(), Post.objects.count(), Tag.objects.count()] == counts
+
+    assert Author.objects.count() == 3
+    published = Post.objects.published()
+    assert published.count() >= 12
+    assert published.values("author").distinct().count() == 3
+    assert len({(p.published_at.year, p.published_at.month) for p in published}) >= 4
+    assert Post.objects.filter(status=Post.Status.DRAFT).exists()
+    assert Post.objects.filter(status="published").exclude(pk__in=published).exists()
+    opinion = Post.objects.get(slug="the-street-is-the-last-public-room")
+    assert opinion.comments_closed
+    video = MediaEmbed.objects.get(post=opinion)
+    assert video.media.provider == "youtube"
+    assert video.credit_line.startswith("Related video added by")
+    assert "demo-password" in out.getvalue()
+    settings.DEBUG = False
+    assert client.get(opinion.get_absolute_url()).status_code == 200
