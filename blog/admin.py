@@ -1,13 +1,48 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html
+
+from comments.moderation import discussion_is_closed
 
 from .models import Author, MediaEmbed, Post, Tag
 
 
-def sees_all_posts(user):
-    """Superusers and editors work on every post; authors only on their own."""
+def edits_all_posts(user):
+    """Superusers and editors edit every post; authors only their own."""
     return user.has_perm("blog.change_any_post")
+
+
+def sees_all_posts(user):
+    """Moderators also see every post (to open and close discussions), read-only."""
+    return edits_all_posts(user) or user.has_perm("blog.change_discussion")
+
+
+def set_comments_closed(modeladmin, request, queryset, closed):
+    """Open or close discussions; the UPDATE takes each post's row lock (see comments.views)."""
+    posts = list(queryset)
+    queryset.update(comments_closed=closed)
+    message = "Closed the discussion." if closed else "Reopened the discussion."
+    LogEntry.objects.log_actions(
+        user_id=request.user.pk,
+        queryset=posts,
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=len(posts) == 1,
+    )
+    state = "closed" if closed else "reopened"
+    modeladmin.message_user(request, f"Comments {state} on {len(posts)} post(s).", messages.SUCCESS)
+
+
+@admin.action(description="Close comments", permissions=["discussion"])
+def close_comments(modeladmin, request, queryset):
+    set_comments_closed(modeladmin, request, queryset, closed=True)
+
+
+@admin.action(description="Reopen comments", permissions=["discussion"])
+def reopen_comments(modeladmin, request, queryset):
+    set_comments_closed(modeladmin, request, queryset, closed=False)
 
 
 class MediaEmbedInline(admin.StackedInline):
@@ -18,8 +53,18 @@ class MediaEmbedInline(admin.StackedInline):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "status", "published_at", "preview_link"]
-    list_filter = ["status", "published_at", "author", "tags"]
+    list_display = [
+        "title",
+        "author",
+        "status",
+        "published_at",
+        "discussion",
+        "approved_comments",
+        "pending_comments",
+        "preview_link",
+    ]
+    list_filter = ["status", "comments_closed", "published_at", "author", "tags"]
+    actions = [close_comments, reopen_comments]
     list_select_related = ["author"]
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
@@ -32,13 +77,36 @@ class PostAdmin(admin.ModelAdmin):
         ("Discussion", {"fields": ["comments_closed"]}),
     ]
 
+    @admin.display(description="Discussion")
+    def discussion(self, post):
+        return "Closed" if discussion_is_closed(post) else "Open"
+
+    @admin.display(description="Approved", ordering="approved_comment_count")
+    def approved_comments(self, post):
+        return post.approved_comment_count
+
+    @admin.display(description="Pending", ordering="pending_comment_count")
+    def pending_comments(self, post):
+        if not post.pending_comment_count:
+            return 0
+        url = reverse("admin:comments_comment_changelist")
+        return format_html(
+            '<a href="{}?post__id__exact={}&amp;status__exact=pending">{}</a>',
+            url,
+            post.pk,
+            post.pending_comment_count,
+        )
+
     @admin.display(description="On the site")
     def preview_link(self, post):
         label = "View" if post.is_public else "Preview"
         return format_html('<a href="{}">{}</a>', post.get_absolute_url(), label)
 
+    def has_discussion_permission(self, request):
+        return request.user.has_perm("blog.change_discussion")
+
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        queryset = super().get_queryset(request).with_comment_counts()
         if sees_all_posts(request.user):
             return queryset
         return queryset.filter(author__user=request.user)
@@ -53,22 +121,27 @@ class PostAdmin(admin.ModelAdmin):
         except (Post.DoesNotExist, ValidationError, ValueError):
             return None
 
-    def _owns(self, request, post):
-        return (
-            post is None or sees_all_posts(request.user) or post.author.user_id == request.user.pk
-        )
+    @staticmethod
+    def _is_own(request, post):
+        return post.author.user_id == request.user.pk
 
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._owns(request, obj)
+        return super().has_view_permission(request, obj) and (
+            obj is None or sees_all_posts(request.user) or self._is_own(request, obj)
+        )
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._owns(request, obj)
+        return super().has_change_permission(request, obj) and (
+            obj is None or edits_all_posts(request.user) or self._is_own(request, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._owns(request, obj)
+        return super().has_delete_permission(request, obj) and (
+            obj is None or edits_all_posts(request.user) or self._is_own(request, obj)
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if sees_all_posts(request.user) else ["author"]
+        return [] if edits_all_posts(request.user) else ["author"]
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -77,7 +150,7 @@ class PostAdmin(admin.ModelAdmin):
         return initial
 
     def save_model(self, request, obj, form, change):
-        if not change and not sees_all_posts(request.user):
+        if not change and not edits_all_posts(request.user):
             obj.author = request.user.author
         super().save_model(request, obj, form, change)
 

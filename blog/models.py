@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -56,7 +56,19 @@ class PostQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of posts shows, at a fixed number of queries."""
-        return self.select_related("author").prefetch_related("tags")
+        return (
+            self.select_related("author")
+            .prefetch_related("tags")
+            .with_comment_counts()
+            .order_by("-published_at", "-id")  # Aggregation drops Meta.ordering.
+        )
+
+    def with_comment_counts(self):
+        """Approved (public) and pending comment counts, in the same query."""
+        return self.annotate(
+            approved_comment_count=Count("comments", filter=Q(comments__status="approved")),
+            pending_comment_count=Count("comments", filter=Q(comments__status="pending")),
+        )
 
 
 class Post(models.Model):
@@ -110,7 +122,10 @@ class Post(models.Model):
                 name="post_published_has_date",
             ),
         ]
-        permissions = [("change_any_post", "Can edit every author's posts")]
+        permissions = [
+            ("change_any_post", "Can edit every author's posts"),
+            ("change_discussion", "Can open and close a post's discussion"),
+        ]
 
     def __str__(self):
         return self.title

@@ -3,6 +3,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import ListView, MonthArchiveView
 
+from comments.discussion import discussion_context
+
 from .models import Author, Post, Tag
 
 
@@ -60,10 +62,17 @@ def post_detail(request, slug):
     post = get_object_or_404(
         Post.objects.visible_to(request.user)
         .select_related("author")
-        .prefetch_related("tags", "media"),
+        .prefetch_related("tags", "media")
+        .with_comment_counts(),
         slug=slug,
     )
-    response = render(request, "blog/post_detail.html", {"post": post})
+    return render_post(request, post)
+
+
+def render_post(request, post, form=None, status=200):
+    """The post page, with its discussion (and a comment form, bound after a failed post)."""
+    context = {"post": post, **discussion_context(request, post, form)}
+    response = render(request, "blog/post_detail.html", context, status=status)
     if not post.is_public:
         add_never_cache_headers(response)
     return response

@@ -7,5 +7,6 @@ from blog.sitemaps import sitemaps
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]

@@ -89,3 +89,59 @@ def staff_client(django_user_model):
     staff = Client()
     staff.force_login(user)
     return staff
+
+
+@pytest.fixture
+def make_comment():
+    """Build a comment directly (approved unless told otherwise)."""
+    from comments.models import Comment
+
+    counter = iter(range(1, 1_000_000))
+
+    def make(post, parent=None, status=Comment.Status.APPROVED, **fields):
+        number = next(counter)
+        fields.setdefault("author_name", f"Reader {number}")
+        fields.setdefault("author_email", f"reader{number}@example.net")
+        fields.setdefault("body", f"Comment number {number}.")
+        return Comment.objects.create(post=post, parent=parent, status=status, **fields)
+
+    return make
+
+
+@pytest.fixture
+def comment_data():
+    """A valid comment form submission for a post, as a browser would send it."""
+    import time
+
+    from django.core import signing
+
+    from comments.forms import FORM_SALT
+
+    def data(post, **overrides):
+        issued = signing.dumps({"post": post.pk, "at": time.time() - 60}, salt=FORM_SALT)
+        values = {
+            "author_name": "Ada Reader",
+            "author_email": "ada@example.net",
+            "author_url": "",
+            "body": "A thoughtful comment.",
+            "parent": "",
+            "nickname": "",
+            "issued": issued,
+        }
+        values.update(overrides)
+        return values
+
+    return data
+
+
+@pytest.fixture
+def post(make_post):
+    return make_post(title="An open discussion")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and other cached state never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

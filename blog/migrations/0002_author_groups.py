@@ -1,42 +1,32 @@
 """Create the "Authors" and "Editors" groups with their permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from blog.group_permissions import grant
 
 GROUPS = {
     # Authors write their own posts (the admin limits them to those) and their media.
-    "Authors": [
-        ("blog", "post", ["add", "change", "view"]),
-        ("blog", "mediaembed", ["add", "change", "delete", "view"]),
-        ("blog", "tag", ["add", "view"]),
-    ],
+    "Authors": {
+        "blog": [
+            "add_post", "change_post", "view_post",
+            "add_mediaembed", "change_mediaembed", "delete_mediaembed", "view_mediaembed",
+            "add_tag", "view_tag",
+        ],
+    },
     # Editors work on every post.
-    "Editors": [
-        ("blog", "post", ["add", "change", "delete", "view", "change_any"]),
-        ("blog", "mediaembed", ["add", "change", "delete", "view"]),
-        ("blog", "tag", ["add", "change", "delete", "view"]),
-        ("blog", "author", ["view"]),
-    ],
-}
+    "Editors": {
+        "blog": [
+            "add_post", "change_post", "delete_post", "view_post", "change_any_post",
+            "add_mediaembed", "change_mediaembed", "delete_mediaembed", "view_mediaembed",
+            "add_tag", "change_tag", "delete_tag", "view_tag",
+            "view_author",
+        ],
+    },
+}  # fmt: skip
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally created after migrations; groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, grants in GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, model, actions in grants:
-            codenames = [f"{action}_{model}" for action in actions]
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label, codename__in=codenames
-                )
-            )
+    grant(apps, GROUPS)
 
 
 def remove_groups(apps, schema_editor):

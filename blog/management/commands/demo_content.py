@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from blog import demo_data
 from blog.models import Author, MediaEmbed, Post, Tag
+from comments.models import Comment
 
 DEMO_PASSWORD = "demo-password"
 ACCOUNTS = [
@@ -54,9 +55,7 @@ class Command(BaseCommand):
             user.is_superuser = group_name is None
             user.save()
             if group_name:
-                group = Group.objects.filter(name=group_name).first()
-                if group:
-                    user.groups.add(group)
+                user.groups.add(Group.objects.get(name=group_name))
 
     def create_authors(self):
         authors = {}
@@ -92,3 +91,18 @@ class Command(BaseCommand):
         post.tags.set(tags[slug] for slug in entry["tags"])
         for position, media in enumerate(entry.get("media", [])):
             MediaEmbed.objects.create(post=post, position=position, **media)
+        self.create_comments(post, entry.get("comments", []))
+
+    def create_comments(self, post, entries, parent=None):
+        for data in entries:
+            comment = Comment.objects.create(
+                post=post,
+                parent=parent,
+                author_name=data["name"],
+                author_email=data["email"],
+                author_url=data["website"],
+                body=data["body"],
+                status=data["status"],
+                created_at=post.published_at + timedelta(minutes=data["minutes_after"]),
+            )
+            self.create_comments(post, data.get("replies", []), parent=comment)
