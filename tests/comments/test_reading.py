@@ -1,0 +1,171 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+def _ids_in_order(html):
+    return [int(n) for n in re.findall(r'<li class="comment[^"]*" id="comment-(\d+)"', html)]
+
+
+def _at(minutes):
+    return timezone.now() - timedelta(days=1) + timedelta(minutes=minutes)
+
+
+def test_thread_order_and_nesting(client, post, make_comment):
+    """Top-level comments oldest first; each reply nested under its parent, oldest first."""
+    first = make_comment(post, created_at=_at(1))
+    second = make_comment(post, created_at=_at(2))
+    reply_b = make_comment(post, parent=first, created_at=_at(5))
+    reply_a = make_comment(post, parent=first, created_at=_at(3))
+    nested = make_comment(post, parent=reply_a, created_at=_at(4))
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert _ids_in_order(html) == [first.pk, reply_a.pk, nested.pk, reply_b.pk, second.pk]
+    first_block = html[
+        html.index(f'id="comment-{first.pk}"') : html.index(f'id="comment-{second.pk}"')
+    ]
+    assert first_block.count('<ol class="children">') == 2
+    assert "5 Responses" in html
+
+
+def test_comment_shows_author_date_permalink_and_reply_link(client, post, make_comment):
+    """Each comment has its author (linked only with a website), date, anchor and Reply link."""
+    linked = make_comment(post, author_name="Ines", author_url="https://ines.example/")
+    plain = make_comment(post, author_name="Olu")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert '<a href="https://ines.example/" rel="nofollow ugc noopener">Ines</a>' in html
+    assert f'id="comment-{plain.pk}-author">Olu</span>' in html
+    assert f'href="#comment-{linked.pk}"' in html
+    assert f'href="?replyto={linked.pk}#respond"' in html
+    assert "ines@" not in html
+    assert plain.author_email not in html
+
+
+@pytest.mark.parametrize(
+    ("count", "heading"), [(0, "No responses yet"), (1, "1 Response"), (8, "8 Responses")]
+)
+def test_heading_counts_approved_comments(client, post, make_comment, count, heading):
+    """The heading counts approved comments only."""
+    for _ in range(count):
+        make_comment(post)
+    for status in ("pending", "rejected", "spam"):
+        make_comment(post, status=status)
+    assert heading in client.get(post.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "spam"])
+def test_unapproved_comments_are_invisible_everywhere(client, post, make_comment, status):
+    """Pending, rejected and spam comments appear on no page, count or feed."""
+    hidden = make_comment(post, status=status, body="Hidden words here")
+    for url in [post.get_absolute_url(), "/", "/feed/", post.author.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert "Hidden words here" not in html
+        assert f"comment-{hidden.pk}" not in html
+    assert "No responses yet" in client.get("/").content.decode()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_home_counts_are_approved_only_at_no_extra_query(
+    client, make_post, make_comment, django_assert_max_num_queries
+):
+    """The home page shows approved counts without a query per post."""
+    posts = [make_post() for _ in range(6)]
+    for index, post in enumerate(posts):
+        for _ in range(index):
+            make_comment(post)
+        make_comment(post, status="pending")
+    with django_assert_max_num_queries(3):
+        html = client.get("/").content.decode()
+    assert "5 Responses" in html
+    assert "1 Response" in html
+    assert "No responses yet" in html
+
+
+def test_replyto_renders_the_form_under_that_comment(client, post, make_comment):
+    """Without JavaScript, ?replyto=<id> shows the form under the comment, parent set."""
+    target = make_comment(post, author_name="Kemi")
+    later = make_comment(post)
+    html = client.get(f"{post.get_absolute_url()}?replyto={target.pk}").content.decode()
+    form_at = html.index('id="respond"')
+    assert (
+        html.index(f'id="comment-{target.pk}"') < form_at < html.index(f'id="comment-{later.pk}"')
+    )
+    assert f'name="parent" value="{target.pk}"' in html
+    assert "Reply to Kemi" in html
+    assert "Cancel reply" in html
+    assert html.count('id="respond"') == 1
+
+
+def test_pagination_by_top_level_comments(client, post, make_comment, settings):
+    """Long discussions paginate by top-level comments, replies staying with their thread."""
+    settings.COMMENTS_PER_PAGE = 2
+    tops = [make_comment(post, created_at=_at(i)) for i in range(5)]
+    reply = make_comment(post, parent=tops[2], created_at=_at(10))
+    deep = make_comment(post, parent=reply, created_at=_at(11))
+    page1 = client.get(post.get_absolute_url()).content.decode()
+    assert _ids_in_order(page1) == [tops[0].pk, tops[1].pk]
+    assert 'href="?cpage=2#comments"' in page1
+    assert "7 Responses" in page1
+    page2 = client.get(f"{post.get_absolute_url()}?cpage=2").content.decode()
+    assert _ids_in_order(page2) == [tops[2].pk, reply.pk, deep.pk, tops[3].pk]
+    assert 'href="?cpage=1#comments"' in page2
+    assert 'href="?cpage=3#comments"' in page2
+    assert f'href="?replyto={deep.pk}&amp;cpage=2#respond"' in page2
+
+
+def test_permalink_lands_on_the_right_page(client, post, make_comment, settings):
+    """A permalink to a reply deep in page 3 redirects to page 3 at its anchor."""
+    settings.COMMENTS_PER_PAGE = 2
+    tops = [make_comment(post, created_at=_at(i)) for i in range(6)]
+    reply = make_comment(post, parent=tops[4], created_at=_at(20))
+    deeper = make_comment(post, parent=reply, created_at=_at(21))
+    response = client.get(deeper.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == f"{post.get_absolute_url()}?cpage=3#comment-{deeper.pk}"
+    first = client.get(tops[0].get_absolute_url())
+    assert first["Location"] == f"{post.get_absolute_url()}#comment-{tops[0].pk}"
+    assert f'id="comment-{deeper.pk}"' in client.get(response["Location"]).content.decode()
+
+
+def test_own_pending_comment_is_visible_only_in_its_session(client, post, comment_data):
+    """The commenter sees their pending comment in place; another browser doesn't."""
+    client.post(f"/posts/{post.slug}/comment/", comment_data(post, body="Mine, pending"))
+    comment = Comment.objects.get()
+    assert "Mine, pending" in client.get(post.get_absolute_url()).content.decode()
+    assert client.get(comment.get_absolute_url()).status_code == 302
+    stranger = Client()
+    assert "Mine, pending" not in stranger.get(post.get_absolute_url()).content.decode()
+    assert stranger.get(comment.get_absolute_url()).status_code == 404
+
+
+def _thread(post, make_comment, count):
+    """A discussion of ``count`` comments, five levels deep in places."""
+    made = 0
+    while made < count:
+        parent = make_comment(post)
+        made += 1
+        for _ in range(min(4, count - made)):
+            parent = make_comment(post, parent=parent)
+            made += 1
+
+
+def test_post_page_query_count_is_the_same_for_5_and_500_comments(
+    client, make_post, make_comment, django_assert_num_queries, settings
+):
+    """Rendering a thread costs a fixed number of queries, whatever its size."""
+    settings.COMMENTS_PER_PAGE = 500
+    small, large = make_post(), make_post()
+    _thread(small, make_comment, 5)
+    _thread(large, make_comment, 500)
+    # Post (with counts), tags, media, top-level count, top-level page, replies.
+    with django_assert_num_queries(6):
+        client.get(small.get_absolute_url())
+    with django_assert_num_queries(6):
+        html = client.get(large.get_absolute_url()).content.decode()
+    assert html.count('class="comment"') == 500
