@@ -32,7 +32,7 @@ class ClusterError(RuntimeError):
     pass
 
 
-def find_bindir():
+def find_bindir(debian_layout="/usr/lib/postgresql/*/bin"):
     """Where initdb and pg_ctl live: PATH, then pg_config, then Debian's layout."""
     candidates = []
     on_path = shutil.which("pg_ctl")
@@ -43,7 +43,7 @@ def find_bindir():
         if result.returncode == 0:
             candidates.append(Path(result.stdout.strip()))
     debian = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True
+        glob.glob(debian_layout), key=lambda p: int(Path(p).parent.name), reverse=True
     )
     candidates.extend(Path(p) for p in debian)
     for bindir in candidates:
