@@ -141,7 +141,10 @@ class PostAdmin(admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if edits_all_posts(request.user) else ["author"]
+        readonly = [] if edits_all_posts(request.user) else ["author"]
+        if not self.has_discussion_permission(request):
+            readonly.append("comments_closed")
+        return readonly
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

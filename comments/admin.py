@@ -46,7 +46,7 @@ class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first."""
 
     list_display = ["excerpt", "author_name", "post_link", "status", "created_at", "ip_address"]
-    list_filter = ["status", "created_at", "post"]
+    list_filter = ["status", "created_at", ("post", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["author_name", "author_email", "ip_address", "body"]
     list_select_related = ["post"]
     list_per_page = 50

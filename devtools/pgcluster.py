@@ -42,9 +42,7 @@ def find_bindir(debian_layout="/usr/lib/postgresql/*/bin"):
         result = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
         if result.returncode == 0:
             candidates.append(Path(result.stdout.strip()))
-    debian = sorted(
-        glob.glob(debian_layout), key=lambda p: int(Path(p).parent.name), reverse=True
-    )
+    debian = sorted(glob.glob(debian_layout), key=lambda p: int(Path(p).parent.name), reverse=True)
     candidates.extend(Path(p) for p in debian)
     for bindir in candidates:
         if (bindir / "initdb").exists() and (bindir / "pg_ctl").exists():

@@ -1,4 +1,4 @@
-"""Create the "Moderators" group; let authors read the comments on their posts."""
+"""Create the "Moderators" group; let authors and editors see comments too."""
 
 from django.db import migrations
 
@@ -14,6 +14,8 @@ GROUPS = {
         "blog": ["view_post", "change_discussion"],
     },
     "Authors": {"comments": ["view_comment"]},
+    # Editors, who edit every post, may also open and close its discussion.
+    "Editors": {"comments": ["view_comment"], "blog": ["change_discussion"]},
 }  # fmt: skip
 
 

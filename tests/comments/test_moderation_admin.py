@@ -1,0 +1,783 @@
+"""The moderation admin: who may do what, what is recorded, and what the queue shows."""
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from blog.models import Post
+from comments.models import BlockedTerm, Comment
+
+pytestmark = pytest.mark.django_db
+
+COMMENTS = "/admin/comments/comment/"
+POSTS = "/admin/blog/post/"
+BLOCKLIST = "/admin/comments/blockedterm/"
+
+PENDING = Comment.Status.PENDING
+APPROVED = Comment.Status.APPROVED
+REJECTED = Comment.Status.REJECTED
+SPAM = Comment.Status.SPAM
+
+ROLES = ["anonymous", "reader", "author", "moderator", "superuser"]
+LOGGED_OUT = {"anonymous", "reader"}  # the admin sends both to its login page
+MODERATES = {"moderator", "superuser"}
+ASK_DELETE = "Are you sure you want to delete the selected comment"
+STATUS_ACTIONS = [("approve", APPROVED), ("reject", REJECTED), ("mark_spam", SPAM)]
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def log_in(client, user):
+    """The client as ``user`` would use it; ``None`` stays anonymous."""
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def run_action(client, changelist, action, objects):
+    """Submit the changelist's action form for ``objects``, as its "Go" button does."""
+    return client.post(
+        changelist,
+        {"action": action, "_selected_action": [obj.pk for obj in objects], "index": 0},
+    )
+
+
+def confirm_delete(client, changelist, objects):
+    """Choose "Delete selected", then answer "Yes, I'm sure" on the confirmation page."""
+    asked = run_action(client, changelist, "delete_selected", objects)
+    confirmed = client.post(
+        changelist,
+        {
+            "action": "delete_selected",
+            "_selected_action": [obj.pk for obj in objects],
+            "post": "yes",
+        },
+    )
+    return asked, confirmed
+
+
+def offered_actions(client, changelist):
+    """The names in the changelist's action menu."""
+    form = client.get(changelist).context["action_form"]
+    return set() if form is None else {name for name, _ in form.fields["action"].choices if name}
+
+
+def is_login_redirect(response):
+    return response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def listed(response):
+    """The objects on a changelist page, in order."""
+    return list(response.context["cl"].result_list)
+
+
+def log_entries(obj):
+    """The admin history of one object."""
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    )
+
+
+def filter_link(response, title, display):
+    """The query string of a changelist filter choice, as the sidebar links to it."""
+    changelist = response.context["cl"]
+    for spec in changelist.filter_specs:
+        if str(spec.title) == title:
+            for choice in spec.choices(changelist):
+                if str(choice["display"]) == display:
+                    return choice["query_string"]
+    raise AssertionError(f"No filter choice {title!r} → {display!r}")
+
+
+def post_form(post, **overrides):
+    """The post change form as the admin would submit it, unchanged unless told."""
+    data = {
+        "title": post.title,
+        "slug": post.slug,
+        "author": post.author_id,
+        "standfirst": post.standfirst,
+        "body": post.body,
+        "status": post.status,
+        "published_at_0": post.published_at.date().isoformat() if post.published_at else "",
+        "published_at_1": post.published_at.strftime("%H:%M:%S") if post.published_at else "",
+        "media-TOTAL_FORMS": "0",
+        "media-INITIAL_FORMS": "0",
+        "media-MIN_NUM_FORMS": "0",
+        "media-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+    }
+    if post.comments_closed:
+        data["comments_closed"] = "on"
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# --- Fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user("moe", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def users(author, moderator, django_user_model):
+    """One account per role; the author is the one who owns the ``post`` fixture."""
+    return {
+        "anonymous": None,
+        "reader": django_user_model.objects.create_user("rita", password="pw"),
+        "author": author.user,
+        "moderator": moderator,
+        "superuser": django_user_model.objects.create_superuser("root", "root@example.org", "pw"),
+    }
+
+
+@pytest.fixture
+def scene(post, make_post, make_author, make_comment):
+    """The author's own post and a colleague's, each with a pending comment."""
+    other_post = make_post(title="Notes from a colleague", author=make_author("bob"))
+    return SimpleNamespace(
+        own_post=post,
+        other_post=other_post,
+        own=make_comment(post, status=PENDING, body="A comment on the author post."),
+        other=make_comment(other_post, status=PENDING, body="A comment on the colleague post."),
+    )
+
+
+# --- 1. Who may do what --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("action", "status"), STATUS_ACTIONS)
+@pytest.mark.parametrize("role", ROLES)
+def test_status_actions_by_role(client, users, scene, role, action, status):
+    """Only moderators and superusers approve, reject or mark spam; for others nothing changes."""
+    browser = log_in(client, users[role])
+    response = run_action(browser, COMMENTS, action, [scene.own, scene.other])
+    comments = Comment.objects.all()
+    if role in MODERATES:
+        assert response.status_code == 302
+        assert response["Location"] == COMMENTS
+        assert {c.status for c in comments} == {status}
+        assert {c.moderated_by for c in comments} == {users[role]}
+        return
+    if role in LOGGED_OUT:
+        assert is_login_redirect(response)
+    else:
+        assert response.status_code == 200  # the changelist again: no such action for them
+        assert action not in offered_actions(browser, COMMENTS)
+    assert {(c.status, c.moderated_by, c.moderated_at) for c in comments} == {(PENDING, None, None)}
+    assert not LogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_delete_selected_by_role(client, users, scene, role):
+    """Only moderators and superusers delete comments, and only after confirming."""
+    browser = log_in(client, users[role])
+    asked, confirmed = confirm_delete(browser, COMMENTS, [scene.own, scene.other])
+    if role in MODERATES:
+        assert asked.status_code == 200
+        assert ASK_DELETE in asked.content.decode()
+        assert confirmed.status_code == 302
+        assert not Comment.objects.exists()
+        return
+    if role in LOGGED_OUT:
+        assert is_login_redirect(asked)
+        assert is_login_redirect(confirmed)
+    else:
+        assert "delete_selected" not in offered_actions(browser, COMMENTS)
+    assert set(Comment.objects.all()) == {scene.own, scene.other}
+
+
+def test_nothing_is_deleted_before_confirmation(client, moderator, scene):
+    """Choosing "Delete selected" only asks; the comments stay until the moderator confirms."""
+    log_in(client, moderator)
+    response = run_action(client, COMMENTS, "delete_selected", [scene.other])
+    assert response.status_code == 200
+    assert ASK_DELETE in response.content.decode()
+    assert Comment.objects.filter(pk=scene.other.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "closed_before", "closed_after"),
+    [("close_comments", False, True), ("reopen_comments", True, False)],
+)
+@pytest.mark.parametrize("role", ROLES)
+def test_close_and_reopen_by_role(client, users, scene, role, action, closed_before, closed_after):
+    """Moderators and superusers close or reopen any post's discussion; nobody else can."""
+    Post.objects.update(comments_closed=closed_before)
+    browser = log_in(client, users[role])
+    response = run_action(browser, POSTS, action, [scene.own_post, scene.other_post])
+    states = set(Post.objects.values_list("comments_closed", flat=True))
+    if role in MODERATES:
+        assert response.status_code == 302
+        assert states == {closed_after}
+        return
+    if role in LOGGED_OUT:
+        assert is_login_redirect(response)
+    else:
+        assert response.status_code == 200
+        assert action not in offered_actions(browser, POSTS)
+    assert states == {closed_before}
+    assert not LogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_comment_changelist_by_role(client, users, scene, role):
+    """Authors list the comments on their own posts only; moderators and superusers list all."""
+    response = log_in(client, users[role]).get(COMMENTS)
+    if role in LOGGED_OUT:
+        assert is_login_redirect(response)
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    if role == "author":
+        assert listed(response) == [scene.own]
+        assert scene.other.body not in html
+    else:
+        assert set(listed(response)) == {scene.own, scene.other}
+
+
+def test_author_cannot_open_a_comment_on_someone_elses_post(client, author, scene):
+    """A comment on a colleague's post is "not found" for an author, by URL too."""
+    log_in(client, author.user)
+    url = f"{COMMENTS}{scene.other.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 302
+    assert page["Location"] == "/admin/"
+    assert client.post(url, {"status": APPROVED, "_save": "Save"}).status_code == 403
+    assert scene.other.body not in client.get("/admin/").content.decode()
+    scene.other.refresh_from_db()
+    assert scene.other.status == PENDING
+
+
+def test_author_reads_a_comment_on_their_post_but_cannot_judge_it(client, author, scene):
+    """An author's view of a comment on their post is read-only; a forged POST is refused."""
+    log_in(client, author.user)
+    url = f"{COMMENTS}{scene.own.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert scene.own.body in html
+    assert 'name="status"' not in html
+    assert client.post(url, {"status": APPROVED, "_save": "Save"}).status_code == 403
+    scene.own.refresh_from_db()
+    assert (scene.own.status, scene.own.moderated_by) == (PENDING, None)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_comment_change_page_by_role(client, users, scene, role):
+    """Only moderators and superusers get the status field and can save a new status."""
+    browser = log_in(client, users[role])
+    url = f"{COMMENTS}{scene.other.pk}/change/"
+    page = browser.get(url)
+    saved = browser.post(url, {"status": REJECTED, "_save": "Save"})
+    scene.other.refresh_from_db()
+    if role in MODERATES:
+        assert page.status_code == 200
+        assert 'name="status"' in page.content.decode()
+        assert saved.status_code == 302
+        assert saved["Location"] == COMMENTS
+        assert scene.other.status == REJECTED
+        return
+    if role in LOGGED_OUT:
+        assert is_login_redirect(page)
+        assert is_login_redirect(saved)
+    else:  # the author: a comment on a colleague's post does not exist for them
+        assert page.status_code == 302
+        assert page["Location"] == "/admin/"
+        assert saved.status_code == 403
+    assert (scene.other.status, scene.other.moderated_by) == (PENDING, None)
+
+
+def test_moderator_cannot_rewrite_what_a_reader_said(client, moderator, scene):
+    """The comment's text and name are read-only, even for a moderator sending a forged form."""
+    log_in(client, moderator)
+    url = f"{COMMENTS}{scene.other.pk}/change/"
+    html = client.get(url).content.decode()
+    assert 'name="body"' not in html
+    assert 'name="author_name"' not in html
+    client.post(
+        url,
+        {"status": APPROVED, "body": "Edited", "author_name": "Someone", "_save": "Save"},
+    )
+    scene.other.refresh_from_db()
+    assert scene.other.status == APPROVED
+    assert scene.other.body == "A comment on the colleague post."
+    assert scene.other.author_name != "Someone"
+
+
+def test_moderator_sees_posts_read_only(client, moderator, scene):
+    """Moderators see every post, but its change page is read-only."""
+    log_in(client, moderator)
+    changelist = client.get(POSTS)
+    assert set(listed(changelist)) == {scene.own_post, scene.other_post}
+    page = client.get(f"{POSTS}{scene.other_post.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert scene.other_post.title in html
+    for field in ("title", "body", "author", "comments_closed"):
+        assert f'name="{field}"' not in html
+
+
+def test_moderator_cannot_change_a_post_with_a_forged_form(client, moderator, make_author, scene):
+    """A forged POST to a post's change page is refused and changes nothing."""
+    log_in(client, moderator)
+    post = scene.other_post
+    before = Post.objects.values().get(pk=post.pk)
+    response = client.post(
+        f"{POSTS}{post.pk}/change/",
+        post_form(
+            post,
+            title="Rewritten",
+            body="<p>Rewritten.</p>",
+            author=make_author("mallory").pk,
+            comments_closed="on",
+        ),
+    )
+    assert response.status_code == 403
+    assert Post.objects.values().get(pk=post.pk) == before
+
+
+def test_superuser_edits_any_post(admin_client, scene):
+    """Superusers can still edit every field of any post."""
+    post = scene.other_post
+    response = admin_client.post(
+        f"{POSTS}{post.pk}/change/",
+        post_form(post, title="Retitled", author=scene.own_post.author_id),
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.title, post.author) == ("Retitled", scene.own_post.author)
+
+
+def test_author_cannot_close_their_discussion_through_the_post_form(client, author, scene):
+    """Closing a discussion needs the discussion permission, on the post form as well."""
+    log_in(client, author.user)
+    post = scene.own_post
+    client.post(f"{POSTS}{post.pk}/change/", post_form(post, author=None, comments_closed="on"))
+    post.refresh_from_db()
+    assert not post.comments_closed
+
+
+def test_author_queue_filters_do_not_reveal_other_posts(client, author, scene, make_post):
+    """The "By post" filter offers an author only the posts whose comments they may see."""
+    secret = make_post(title="Unannounced draft", author=scene.other_post.author, status="draft")
+    html = log_in(client, author.user).get(COMMENTS).content.decode()
+    assert scene.own_post.title in html
+    assert secret.title not in html
+    assert scene.other_post.title not in html
+
+
+# --- 2. Who and when -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("action", "status"), STATUS_ACTIONS)
+def test_status_actions_record_who_when_and_log(client, moderator, scene, action, status):
+    """Each judged comment records its moderator and time, with one history entry per comment."""
+    untouched = Comment.objects.create(
+        post=scene.other_post, author_name="Left alone", author_email="a@example.net", body="Hi"
+    )
+    before = timezone.now()
+    run_action(log_in(client, moderator), COMMENTS, action, [scene.own, scene.other])
+    after = timezone.now()
+    label = Comment.Status(status).label.lower()
+    for comment in (scene.own, scene.other):
+        comment.refresh_from_db()
+        assert comment.status == status
+        assert comment.moderated_by == moderator
+        assert before <= comment.moderated_at <= after
+        entry = log_entries(comment).get()
+        assert (entry.user, entry.action_flag) == (moderator, CHANGE)
+        assert entry.get_change_message() == f"Marked as {label}."
+        assert before <= entry.action_time <= after
+    untouched.refresh_from_db()
+    assert (untouched.status, untouched.moderated_by, untouched.moderated_at) == (
+        PENDING,
+        None,
+        None,
+    )
+    assert not log_entries(untouched).exists()
+
+
+def test_single_comment_action_is_logged_once(client, moderator, scene):
+    """Judging one comment makes exactly one history entry."""
+    run_action(log_in(client, moderator), COMMENTS, "reject", [scene.other])
+    assert LogEntry.objects.count() == 1
+    assert log_entries(scene.other).get().get_change_message() == "Marked as rejected."
+
+
+def test_deleting_comments_is_logged_per_comment(client, moderator, scene):
+    """Deleted comments leave one deletion entry each, naming the moderator."""
+    own_pk, other_pk = scene.own.pk, scene.other.pk
+    confirm_delete(log_in(client, moderator), COMMENTS, [scene.own, scene.other])
+    entries = LogEntry.objects.filter(action_flag=DELETION)
+    assert sorted(int(e.object_id) for e in entries) == sorted([own_pk, other_pk])
+    assert {e.user for e in entries} == {moderator}
+
+
+def test_deleting_a_comment_deletes_its_replies(client, moderator, scene, make_comment):
+    """A deleted comment takes its replies with it (the confirmation page lists them)."""
+    reply = make_comment(scene.other_post, parent=scene.other, body="A reply to delete too.")
+    log_in(client, moderator)
+    asked, _ = confirm_delete(client, COMMENTS, [scene.other])
+    assert reply.author_name in asked.content.decode()
+    assert not Comment.objects.filter(pk__in=[scene.other.pk, reply.pk]).exists()
+    assert Comment.objects.filter(pk=scene.own.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "closed_before", "message"),
+    [
+        ("close_comments", False, "Closed the discussion."),
+        ("reopen_comments", True, "Reopened the discussion."),
+    ],
+)
+def test_close_and_reopen_are_logged_per_post(
+    client, moderator, scene, make_post, action, closed_before, message
+):
+    """Closing or reopening leaves one history entry per post, naming the moderator."""
+    untouched = make_post(title="Not selected", comments_closed=closed_before)
+    Post.objects.update(comments_closed=closed_before)
+    before = timezone.now()
+    run_action(log_in(client, moderator), POSTS, action, [scene.own_post, scene.other_post])
+    for post in (scene.own_post, scene.other_post):
+        post.refresh_from_db()
+        assert post.comments_closed is not closed_before
+        entry = log_entries(post).get()
+        assert (entry.user, entry.action_flag) == (moderator, CHANGE)
+        assert entry.get_change_message() == message
+        assert entry.action_time >= before
+    untouched.refresh_from_db()
+    assert untouched.comments_closed is closed_before
+    assert not log_entries(untouched).exists()
+
+
+def test_change_page_records_who_changed_the_status(client, moderator, scene):
+    """Saving a new status on the change page records the moderator, the time and the history."""
+    before = timezone.now()
+    log_in(client, moderator).post(
+        f"{COMMENTS}{scene.other.pk}/change/", {"status": SPAM, "_save": "Save"}
+    )
+    scene.other.refresh_from_db()
+    assert scene.other.status == SPAM
+    assert scene.other.moderated_by == moderator
+    assert before <= scene.other.moderated_at <= timezone.now()
+    entry = log_entries(scene.other).get()
+    assert (entry.user, entry.action_flag) == (moderator, CHANGE)
+    assert "Status" in entry.get_change_message()
+
+
+def test_saving_without_a_new_status_keeps_the_earlier_decision(client, moderator, users, scene):
+    """Saving the change page unchanged does not claim the decision for the current user."""
+    earlier = timezone.now() - timedelta(days=3)
+    Comment.objects.filter(pk=scene.other.pk).update(
+        status=APPROVED, moderated_by=users["superuser"], moderated_at=earlier
+    )
+    log_in(client, moderator).post(
+        f"{COMMENTS}{scene.other.pk}/change/", {"status": APPROVED, "_save": "Save"}
+    )
+    scene.other.refresh_from_db()
+    assert (scene.other.moderated_by, scene.other.moderated_at) == (users["superuser"], earlier)
+
+
+# --- 3. The queue --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def queue(scene, make_comment):
+    """Comments of every status and age, on both posts."""
+    Comment.objects.all().delete()
+    now = timezone.now()
+
+    def comment(post, status, age, **fields):
+        fields.setdefault("created_at", now - age)
+        return make_comment(post, status=status, **fields)
+
+    return SimpleNamespace(
+        approved=comment(scene.own_post, APPROVED, timedelta(hours=1)),
+        old_pending=comment(scene.other_post, PENDING, timedelta(hours=3)),
+        new_pending=comment(scene.own_post, PENDING, timedelta(hours=2)),
+        spam=comment(scene.other_post, SPAM, timedelta(minutes=10)),
+        rejected=comment(scene.own_post, REJECTED, timedelta(hours=5)),
+        ancient=comment(
+            scene.other_post,
+            APPROVED,
+            timedelta(0),
+            created_at=datetime(2020, 3, 14, 12, tzinfo=UTC),
+        ),
+    )
+
+
+def test_queue_lists_pending_first_then_newest(client, moderator, queue):
+    """Pending comments come first, newest first; then the rest, newest first."""
+    response = log_in(client, moderator).get(COMMENTS)
+    assert listed(response) == [
+        queue.new_pending,
+        queue.old_pending,
+        queue.spam,
+        queue.approved,
+        queue.rejected,
+        queue.ancient,
+    ]
+
+
+def test_queue_filters_by_status_post_and_date(client, moderator, scene, queue):
+    """The status, post and date filters (and the date drill-down) narrow the queue."""
+    log_in(client, moderator)
+    pending = client.get(f"{COMMENTS}?status__exact=pending")
+    assert listed(pending) == [queue.new_pending, queue.old_pending]
+    on_post = client.get(f"{COMMENTS}?post__id__exact={scene.other_post.pk}")
+    assert listed(on_post) == [queue.old_pending, queue.spam, queue.ancient]
+    both = client.get(f"{COMMENTS}?post__id__exact={scene.other_post.pk}&status__exact=pending")
+    assert listed(both) == [queue.old_pending]
+    recent = client.get(COMMENTS + filter_link(client.get(COMMENTS), "created at", "Past 7 days"))
+    assert queue.ancient not in listed(recent)
+    assert len(listed(recent)) == 5
+    in_2020 = client.get(f"{COMMENTS}?created_at__year=2020")
+    assert listed(in_2020) == [queue.ancient]
+
+
+@pytest.mark.parametrize(
+    ("q", "match"),
+    [
+        ("Zelda Quux", "author_name"),
+        ("zq@nowhere.example", "author_email"),
+        ("198.51.100.77", "ip_address"),
+        ("198.51.100", "ip_address"),
+        ("aardvarks", "body"),
+    ],
+)
+def test_queue_search(client, moderator, scene, make_comment, q, match):
+    """Moderators find comments by name, email, IP address or text."""
+    target = make_comment(
+        scene.other_post,
+        author_name="Zelda Quux",
+        author_email="zq@nowhere.example",
+        ip_address="198.51.100.77",
+        body="I adore aardvarks.",
+    )
+    make_comment(scene.own_post, ip_address="203.0.113.5", body="Something else.")
+    response = log_in(client, moderator).get(COMMENTS, {"q": q})
+    assert response.status_code == 200
+    assert listed(response) == [target], match
+
+
+def test_queue_shows_a_readable_excerpt(client, moderator, scene, make_comment):
+    """A long comment is shortened to a readable excerpt in the queue."""
+    body = "Rivers under the city were buried for reasons of health " * 5
+    make_comment(scene.other_post, body=body)
+    html = log_in(client, moderator).get(COMMENTS).content.decode()
+    assert f">{body[:89]}…</a>" in html
+    assert body not in html
+    assert scene.other_post.title in html
+
+
+def test_change_page_shows_the_post_and_the_comment_replied_to(
+    client, moderator, scene, make_comment
+):
+    """A reply is judged in context: a link to its post and the text it answers."""
+    parent = make_comment(
+        scene.other_post, author_name="Parent Person", body="Bridges are underrated."
+    )
+    reply = make_comment(scene.other_post, parent=parent, body="No they are not.")
+    html = log_in(client, moderator).get(f"{COMMENTS}{reply.pk}/change/").content.decode()
+    post = scene.other_post
+    assert f'<a href="{post.get_absolute_url()}">{post.title}</a>' in html
+    assert "Parent Person wrote: “Bridges are underrated.”" in html
+
+
+@pytest.mark.parametrize("role", ["author", "moderator", "superuser"])
+def test_comments_cannot_be_added_in_the_admin(client, users, scene, role):
+    """Comments come from readers: there is no "Add comment" button or page."""
+    browser = log_in(client, users[role])
+    html = browser.get(COMMENTS).content.decode()
+    assert f"{COMMENTS}add/" not in html
+    assert browser.get(f"{COMMENTS}add/").status_code == 403
+    assert Comment.objects.count() == 2
+
+
+# --- 4. The admin index --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["moderator", "superuser"])
+def test_index_shows_pending_count_to_moderators(client, users, scene, make_comment, role):
+    """Moderators see how many comments await them, linking to the pending queue."""
+    make_comment(scene.own_post, status=PENDING)
+    make_comment(scene.own_post, status=APPROVED)
+    make_comment(scene.own_post, status=SPAM)
+    html = log_in(client, users[role]).get("/admin/").content.decode()
+    assert (
+        f'<a href="{COMMENTS}?status__exact=pending">'
+        "<strong>3 comments awaiting moderation</strong></a>"
+    ) in html
+
+
+def test_index_says_when_nothing_awaits(client, moderator, scene):
+    """With nothing pending, the summary says so, in the singular too."""
+    log_in(client, moderator)
+    Comment.objects.filter(pk=scene.own.pk).update(status=APPROVED)
+    assert "1 comment awaiting moderation" in client.get("/admin/").content.decode()
+    Comment.objects.update(status=APPROVED)
+    assert "No comments awaiting moderation." in client.get("/admin/").content.decode()
+
+
+def test_index_hides_pending_count_from_authors(client, author, scene):
+    """Authors do not moderate, so the index does not show them the queue."""
+    html = log_in(client, author.user).get("/admin/").content.decode()
+    assert "awaiting moderation" not in html
+    assert 'id="moderation-summary"' not in html
+
+
+# --- 5. Constant query counts --------------------------------------------------------------------
+
+# Measured once: session, user, permissions, counts, the page, and each sidebar filter.
+# The budgets must not grow with the number of posts or comments.
+POST_CHANGELIST_QUERIES = 11
+COMMENT_CHANGELIST_QUERIES = 10
+
+
+def seed_posts(make_post, make_comment, posts, comments_per_post):
+    """Posts, every other one closed, with comments of every status."""
+    statuses = [APPROVED, PENDING, APPROVED, SPAM, REJECTED]
+    created = []
+    for number in range(posts):
+        post = make_post(comments_closed=number % 2 == 1)
+        for index in range(comments_per_post):
+            make_comment(post, status=statuses[index % len(statuses)])
+        created.append(post)
+    return created
+
+
+@pytest.mark.parametrize(("posts", "comments_per_post"), [(2, 2), (10, 30)])
+def test_post_changelist_shows_discussion_state_at_fixed_cost(
+    client,
+    moderator,
+    make_post,
+    make_comment,
+    django_assert_max_num_queries,
+    posts,
+    comments_per_post,
+):
+    """Each post shows Open/Closed and its comment counts, however many comments there are."""
+    created = seed_posts(make_post, make_comment, posts, comments_per_post)
+    log_in(client, moderator)
+    with django_assert_max_num_queries(POST_CHANGELIST_QUERIES):
+        response = client.get(POSTS)
+    html = response.content.decode()
+    rows = {post.pk: post for post in listed(response)}
+    for post in created:
+        expected = Comment.objects.filter(post=post)
+        assert rows[post.pk].approved_comment_count == expected.filter(status=APPROVED).count()
+        assert rows[post.pk].pending_comment_count == expected.filter(status=PENDING).count()
+    assert html.count('<td class="field-discussion">Closed</td>') == posts // 2
+    assert html.count('<td class="field-discussion">Open</td>') == posts - posts // 2
+    first = created[0]  # its pending count links to its pending comments
+    assert rows[first.pk].pending_comment_count >= 1
+    assert (
+        f'{COMMENTS}?post__id__exact={first.pk}&amp;status__exact=pending">'
+        f"{rows[first.pk].pending_comment_count}</a>"
+    ) in html
+
+
+def test_post_changelist_counts(client, moderator, make_post, make_comment):
+    """The counts are exact: approved and pending only, per post."""
+    quiet, busy = make_post(title="Quiet"), make_post(title="Busy", comments_closed=True)
+    for status in [APPROVED, APPROVED, PENDING, SPAM, REJECTED, PENDING, PENDING]:
+        make_comment(busy, status=status)
+    response = log_in(client, moderator).get(POSTS)
+    rows = {post.pk: post for post in listed(response)}
+    assert (rows[busy.pk].approved_comment_count, rows[busy.pk].pending_comment_count) == (2, 3)
+    assert (rows[quiet.pk].approved_comment_count, rows[quiet.pk].pending_comment_count) == (0, 0)
+
+
+@pytest.mark.parametrize("comments", [5, 60])
+def test_comment_changelist_at_fixed_cost(
+    client, moderator, make_post, make_comment, django_assert_max_num_queries, comments
+):
+    """The queue costs the same number of queries for a few comments or a full page."""
+    posts = [make_post() for _ in range(3)]
+    for number in range(comments):
+        make_comment(
+            posts[number % 3],
+            status=[PENDING, APPROVED, SPAM][number % 3],
+            ip_address=f"192.0.2.{number % 250}",
+        )
+    log_in(client, moderator)
+    with django_assert_max_num_queries(COMMENT_CHANGELIST_QUERIES):
+        response = client.get(COMMENTS)
+    assert len(listed(response)) == min(comments, 50)
+
+
+# --- 6. The blocklist ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "stored"),
+    [
+        ("ip", "203.0.113.0/24", "203.0.113.0/24"),
+        ("ip", "2001:db8::1", "2001:db8::1"),
+        ("email", "@Spam.Example", "@spam.example"),
+        ("email", "pest@example.com", "pest@example.com"),
+        ("phrase", "cheap watches", "cheap watches"),
+    ],
+)
+def test_moderator_adds_blocklist_entries(client, moderator, users, kind, value, stored):
+    """Moderators add blocklist entries of every kind; the entry records who added it."""
+    response = log_in(client, moderator).post(
+        f"{BLOCKLIST}add/",
+        {
+            "kind": kind,
+            "value": f" {value} ",
+            "note": "Seen today",
+            "created_by": users["superuser"].pk,
+        },
+    )
+    assert response.status_code == 302
+    term = BlockedTerm.objects.get()
+    assert (term.kind, term.value, term.note) == (kind, stored, "Seen today")
+    assert term.created_by == moderator
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "error"),
+    [
+        ("ip", "203.0.113.0/99", "Enter an IP address or a network."),
+        ("ip", "not-an-address", "Enter an IP address or a network."),
+        ("email", "example.com", "Enter an email address or @domain."),
+    ],
+)
+def test_invalid_blocklist_entry_shows_a_form_error(client, moderator, kind, value, error):
+    """An entry that cannot match anything is refused beside the field, and nothing is saved."""
+    response = log_in(client, moderator).post(
+        f"{BLOCKLIST}add/", {"kind": kind, "value": value, "note": ""}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["value"] == [error]
+    assert not BlockedTerm.objects.exists()
+
+
+def test_editing_an_entry_keeps_who_added_it(client, moderator, users):
+    """Another moderator editing an entry does not become its creator."""
+    term = BlockedTerm.objects.create(kind="phrase", value="casino", created_by=moderator)
+    response = log_in(client, users["superuser"]).post(
+        f"{BLOCKLIST}{term.pk}/change/", {"kind": "phrase", "value": "online casino", "note": ""}
+    )
+    assert response.status_code == 302
+    term.refresh_from_db()
+    assert (term.value, term.created_by) == ("online casino", moderator)
+
+
+def test_authors_cannot_see_the_blocklist(client, author):
+    """The blocklist is for moderators only."""
+    log_in(client, author.user)
+    assert client.get(BLOCKLIST).status_code == 403
+    assert client.post(f"{BLOCKLIST}add/", {"kind": "phrase", "value": "x"}).status_code == 403
+    assert not BlockedTerm.objects.exists()
