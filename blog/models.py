@@ -132,12 +132,16 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_article_html(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.clean()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Before the constraint check of forms: publishing without a date means now.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def is_public(self):

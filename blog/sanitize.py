@@ -35,12 +35,17 @@ def _article_attribute_allowed(tag, name, value):
         return name in {"title", "cite"}
     if tag == "ol":
         return name in {"start", "reversed"}
+    if tag == "pre":
+        return name == "tabindex" and value == "0"
     return False
 
 
 def sanitize_article_html(html):
-    """Keep the markup an article needs; strip scripts, styles and event handlers."""
-    return bleach.clean(
+    """Keep the markup an article needs; strip scripts, styles and event handlers.
+
+    Code blocks become focusable, so keyboard users can scroll the wide ones.
+    """
+    clean = bleach.clean(
         html,
         tags=ARTICLE_TAGS,
         attributes=_article_attribute_allowed,
@@ -48,3 +53,4 @@ def sanitize_article_html(html):
         strip=True,
         strip_comments=True,
     )
+    return clean.replace("<pre>", '<pre tabindex="0">')

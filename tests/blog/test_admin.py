@@ -147,3 +147,11 @@ def test_changelist_tools(admin_client, make_post, django_assert_max_num_queries
     assert admin_client.get("/admin/blog/post/?q=number").status_code == 200
     change = admin_client.get(f"/admin/blog/post/{draft.pk}/change/").content.decode()
     assert "View on site" in change
+
+
+@pytest.mark.usefixtures("authors")
+def test_publishing_without_a_date_publishes_now(client):
+    """Left empty, the publication date becomes now when the post is published."""
+    response = client.post("/admin/blog/post/add/", _post_form(status="published"))
+    assert response.status_code == 302
+    assert Post.objects.get(slug="rivers-in-the-city").is_public

@@ -32,7 +32,6 @@ KEPT = [
     "<em>em</em> <strong>strong</strong>",
     '<blockquote cite="https://example.org">quote</blockquote>',
     '<figure><img src="https://example.org/a.jpg" alt="Street"><figcaption>C</figcaption></figure>',
-    "<pre><code>print(1)</code></pre>",
 ]
 
 
@@ -46,3 +45,9 @@ def test_dangerous_markup_is_removed(html, forbidden):
 def test_article_markup_is_kept(html):
     """The markup an article needs passes through unchanged."""
     assert sanitize_article_html(html) == html
+
+
+def test_code_blocks_become_keyboard_scrollable():
+    """Wide code blocks can be focused, so keyboard users can scroll them."""
+    html = '<pre onclick="x()" tabindex="5"><code>print(1)</code></pre>'
+    assert sanitize_article_html(html) == '<pre tabindex="0"><code>print(1)</code></pre>'

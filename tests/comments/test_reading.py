@@ -39,8 +39,8 @@ def test_comment_shows_author_date_permalink_and_reply_link(client, post, make_c
     linked = make_comment(post, author_name="Ines", author_url="https://ines.example/")
     plain = make_comment(post, author_name="Olu")
     html = client.get(post.get_absolute_url()).content.decode()
-    assert '<a href="https://ines.example/" rel="nofollow ugc noopener">Ines</a>' in html
-    assert f'id="comment-{plain.pk}-author">Olu</span>' in html
+    assert '<a href="https://ines.example/" rel="nofollow ugc noopener"><bdi>Ines</bdi></a>' in html
+    assert f'id="comment-{plain.pk}-author"><bdi>Olu</bdi></span>' in html
     assert f'href="#comment-{linked.pk}"' in html
     assert f'href="?replyto={linked.pk}#respond"' in html
     assert "ines@" not in html
