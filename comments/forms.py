@@ -40,8 +40,9 @@ class CommentForm(forms.ModelForm):
         required=False,
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    # Humans never see it (moved off-screen by CSS and hidden from assistive technology).
-    nickname = forms.CharField(required=False, label="Leave this field empty")
+    # Humans never see it (moved off-screen by CSS and hidden from assistive technology); the
+    # name tempts bots, while browsers have no autofill rule for it.
+    homepage_url = forms.CharField(required=False, label="Leave this field empty")
     issued = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
@@ -92,7 +93,7 @@ class CommentForm(forms.ModelForm):
     @property
     def bot_trap(self):
         """The name of the bot check this submission tripped, or ""."""
-        if self.cleaned_data.get("nickname"):
+        if self.cleaned_data.get("homepage_url"):
             return "honeypot field"
         try:
             issued = signing.loads(self.cleaned_data.get("issued") or "", salt=FORM_SALT)

@@ -125,7 +125,7 @@ def comment_data():
             "author_url": "",
             "body": "A thoughtful comment.",
             "parent": "",
-            "nickname": "",
+            "homepage_url": "",
             "issued": issued,
         }
         values.update(overrides)

@@ -54,7 +54,7 @@ def test_no_email_for_approved_or_spam(
         django_capture_on_commit_callbacks,
     )
     _post_comment(
-        client, post, comment_data(post, nickname="bot"), django_capture_on_commit_callbacks
+        client, post, comment_data(post, homepage_url="bot"), django_capture_on_commit_callbacks
     )
     assert mailoutbox == []
 

@@ -21,7 +21,7 @@ def _status(comment=None):
 
 def test_honeypot_marks_spam_without_an_error_page(client, post, comment_data):
     """A filled honeypot is kept as spam; the bot sees the ordinary answer."""
-    response = _post_comment(client, post, comment_data(post, nickname="http://buy.example"))
+    response = _post_comment(client, post, comment_data(post, homepage_url="http://buy.example"))
     assert response.status_code == 302
     assert _status() == ("spam", "Caught by the honeypot field.")
 
