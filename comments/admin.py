@@ -45,12 +45,16 @@ def mark_spam(modeladmin, request, queryset):
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first."""
 
-    list_display = ["excerpt", "author_name", "post_link", "status", "created_at", "ip_address"]
+    list_display = ["excerpt", "status", "author_name", "post_link", "created_at"]
     list_filter = ["status", "created_at", ("post", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["author_name", "author_email", "ip_address", "body"]
     list_select_related = ["post"]
     list_per_page = 50
     actions = [approve, reject, mark_spam]
+
+    class Media:
+        css = {"all": ["admin/css/moderation.css"]}
+
     date_hierarchy = "created_at"
     ordering = [PENDING_FIRST.asc(), "-created_at"]
     fieldsets = [

@@ -49,7 +49,8 @@ def _paragraphs(text):
 
 
 def render_comment_html(text):
-    return _cleaner.clean(_paragraphs(text))
+    # Code blocks are focusable, so keyboard users can scroll the wide ones.
+    return _cleaner.clean(_paragraphs(text)).replace("<pre>", '<pre tabindex="0">')
 
 
 def count_links(text):

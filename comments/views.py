@@ -34,7 +34,7 @@ class DiscussionClosed(Exception):
 @require_POST
 def post_comment(request, slug):
     """Store a comment, or re-render the post with the reader's text and the errors."""
-    post = get_object_or_404(Post.objects.published(), slug=slug)
+    post = get_object_or_404(Post.objects.published().with_comment_counts(), slug=slug)
     ip = client_ip(request)
     form = CommentForm(request.POST, post=post, user=request.user)
     if not allow_post(ip):

@@ -3,13 +3,11 @@
 (function () {
   "use strict";
   var form = document.getElementById("respond");
-  if (!form) return;
-  var home = document.createElement("div");
-  home.hidden = true;
-  form.parentNode.insertBefore(home, form);
+  var home = document.getElementById("respond-home");
+  if (!form || !home) return;
   var parentInput = form.querySelector('input[name="parent"]');
   var title = document.getElementById("respond-title");
-  var originalTitle = title.textContent;
+  var button = form.querySelector('button[type="submit"]');
   var cancel = form.querySelector(".cancel-reply");
   if (!cancel) {
     var holder = document.createElement("p");
@@ -23,8 +21,10 @@
   }
   var lastReplyLink = null;
 
-  function showCancel(show) {
-    cancel.parentNode.hidden = !show;
+  function showAsReply(author) {
+    title.textContent = author ? "Reply to " + author : title.dataset.default;
+    button.textContent = author ? "Post reply" : "Post comment";
+    cancel.parentNode.hidden = !author;
   }
 
   document.addEventListener("click", function (event) {
@@ -32,22 +32,26 @@
     if (!link) return;
     event.preventDefault();
     var comment = document.getElementById("comment-" + link.dataset.commentId);
-    var article = comment.querySelector(".comment-body-wrap");
-    article.insertAdjacentElement("afterend", form);
+    comment.querySelector(".comment-body-wrap").insertAdjacentElement("afterend", form);
     parentInput.value = link.dataset.commentId;
-    var author = comment.querySelector(".comment-author").textContent.trim();
-    title.textContent = "Reply to " + author;
-    showCancel(true);
+    showAsReply(comment.querySelector(".comment-author").textContent.trim());
     lastReplyLink = link;
     form.querySelector("textarea").focus();
   });
 
   cancel.addEventListener("click", function (event) {
     event.preventDefault();
+    // Back to the end of the discussion, wherever the server first drew the form.
     home.parentNode.insertBefore(form, home);
     parentInput.value = "";
-    title.textContent = originalTitle;
-    showCancel(false);
+    showAsReply(null);
+    var url = new URL(window.location.href);
+    if (url.searchParams.has("replyto")) {
+      url.searchParams.delete("replyto");
+      url.hash = "respond";
+      history.replaceState(null, "", url);
+    }
     if (lastReplyLink) lastReplyLink.focus();
+    else form.querySelector("textarea").focus();
   });
 })();

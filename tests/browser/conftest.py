@@ -273,3 +273,58 @@ def admin_page(page, log_in, django_user_model):
     """A desktop page logged in to the admin as a superuser ("admin", password "pw")."""
     django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
     return log_in(page, "admin")
+
+
+@pytest.fixture
+def new_page_without_js(browser, live_server, request):
+    """Like ``new_page``, but the browser context has JavaScript turned off.
+
+    For the paths a reader without scripts takes (the Reply links reload the page).
+    """
+    contexts = []
+
+    def make(viewport="desktop", color_scheme="light"):
+        phone = viewport == "phone"
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=VIEWPORTS[viewport],
+            is_mobile=phone,
+            has_touch=phone,
+            color_scheme=color_scheme,
+            java_script_enabled=False,
+        )
+        context.set_default_timeout(10_000)
+        context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for number, context in enumerate(contexts):
+        if request.node.stash.get(_FAILED, False):
+            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+            for page in context.pages:
+                path = SCREENSHOTS / "failures" / f"{name}-nojs-{number}.png"
+                page.screenshot(path=path, full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def quick_comments(settings):
+    """Comment forms may be sent back at once and often: the live server shares these settings.
+
+    The minimum-time bot check is off (no sleeping) and the per-IP rate limit is out of reach.
+    """
+    settings.COMMENTS_MIN_SECONDS = 0
+    settings.COMMENTS_RATE_LIMIT = 1_000
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    """A staff user in the Moderators group: "moe", password "pw"."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "moe", "moe@example.org", "pw", is_staff=True, first_name="Moe"
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user

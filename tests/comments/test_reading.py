@@ -41,8 +41,8 @@ def test_comment_shows_author_date_permalink_and_reply_link(client, post, make_c
     html = client.get(post.get_absolute_url()).content.decode()
     assert '<a href="https://ines.example/" rel="nofollow ugc noopener"><bdi>Ines</bdi></a>' in html
     assert f'id="comment-{plain.pk}-author"><bdi>Olu</bdi></span>' in html
-    assert f'href="#comment-{linked.pk}"' in html
-    assert f'href="?replyto={linked.pk}#respond"' in html
+    assert f'href="{post.get_absolute_url()}#comment-{linked.pk}"' in html
+    assert f'href="{post.get_absolute_url()}?replyto={linked.pk}#respond"' in html
     assert "ines@" not in html
     assert plain.author_email not in html
 
@@ -110,13 +110,14 @@ def test_pagination_by_top_level_comments(client, post, make_comment, settings):
     deep = make_comment(post, parent=reply, created_at=_at(11))
     page1 = client.get(post.get_absolute_url()).content.decode()
     assert _ids_in_order(page1) == [tops[0].pk, tops[1].pk]
-    assert 'href="?cpage=2#comments"' in page1
+    url = post.get_absolute_url()
+    assert f'href="{url}?cpage=2#comments"' in page1
     assert "7 Responses" in page1
     page2 = client.get(f"{post.get_absolute_url()}?cpage=2").content.decode()
     assert _ids_in_order(page2) == [tops[2].pk, reply.pk, deep.pk, tops[3].pk]
-    assert 'href="?cpage=1#comments"' in page2
-    assert 'href="?cpage=3#comments"' in page2
-    assert f'href="?replyto={deep.pk}&amp;cpage=2#respond"' in page2
+    assert f'href="{url}?cpage=1#comments"' in page2
+    assert f'href="{url}?cpage=3#comments"' in page2
+    assert f'href="{url}?replyto={deep.pk}&amp;cpage=2#respond"' in page2
 
 
 def test_permalink_lands_on_the_right_page(client, post, make_comment, settings):

@@ -97,7 +97,10 @@ def assert_only_comment_markup(elements):
     for el in elements:
         assert el.tag in COMMENT_TAGS, el
         names = {name for name, _ in el.attrs}
-        assert names <= ({"href", "title", "rel"} if el.tag == "a" else set()), el
+        allowed = {"a": {"href", "title", "rel"}, "pre": {"tabindex"}}.get(el.tag, set())
+        assert names <= allowed, el
+        if el.tag == "pre":
+            assert dict(el.attrs) == {"tabindex": "0"}, el  # focusable, to scroll by keyboard
         if el.tag == "a":
             attrs = dict(el.attrs)
             assert attrs["rel"].split() == LINK_REL.split(), el
