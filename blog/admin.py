@@ -7,16 +7,7 @@ from django.utils.html import format_html
 from comments.moderation import discussion_is_closed
 
 from .models import Author, MediaEmbed, Post, Tag
-
-
-def edits_all_posts(user):
-    """Superusers and editors edit every post; authors only their own."""
-    return user.has_perm("blog.change_any_post")
-
-
-def sees_all_posts(user):
-    """Moderators also see every post (to open and close discussions), read-only."""
-    return edits_all_posts(user) or user.has_perm("blog.change_discussion")
+from .permissions import edits_all_posts, sees_all_posts
 
 
 def set_comments_closed(modeladmin, request, queryset, closed):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .embeds import parse_media_url, validate_media_url
+from .permissions import sees_all_posts
 from .sanitize import sanitize_article_html
 
 
@@ -46,13 +47,21 @@ class Tag(models.Model):
 
 
 class PostQuerySet(models.QuerySet):
+    @staticmethod
+    def _is_published():
+        return Q(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
     def published(self):
         """Posts readers may see: published, and not scheduled for later."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(self._is_published())
 
     def visible_to(self, user):
-        """Staff also see drafts and scheduled posts (to preview them)."""
-        return self if user.is_staff else self.published()
+        """Readers see published posts; whoever may see a post in the admin may preview it."""
+        if sees_all_posts(user):
+            return self
+        if user.has_perm("blog.view_post"):
+            return self.filter(self._is_published() | Q(author__user=user))
+        return self.published()
 
     def for_listing(self):
         """What a list of posts shows, at a fixed number of queries."""

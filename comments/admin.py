@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from blog.admin import sees_all_posts
+from blog.permissions import sees_all_posts
 
 from .models import PENDING_FIRST, BlockedTerm, Comment
 

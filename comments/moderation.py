@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .models import BlockedTerm, Comment
@@ -64,9 +65,26 @@ def judge(comment, *, bot_trap=""):
         )
     if comment.user and comment.user.has_perm("comments.moderate_comment"):
         return Verdict(Comment.Status.APPROVED, "Written by a moderator.")
-    if (
-        settings.COMMENTS_AUTO_APPROVE_KNOWN
-        and Comment.objects.approved().filter(author_email__iexact=comment.author_email).exists()
-    ):
-        return Verdict(Comment.Status.APPROVED, "This email already has an approved comment.")
+    if settings.COMMENTS_AUTO_APPROVE_KNOWN and _is_known_commenter(comment):
+        return Verdict(
+            Comment.Status.APPROVED, "This name and email already have an approved comment."
+        )
     return Verdict(Comment.Status.PENDING, "New comments wait for a moderator.")
+
+
+def _is_known_commenter(comment):
+    """An approved comment under the same name and email (as WordPress does).
+
+    An account's email only vouches for comments written while logged in to it, so
+    nobody can borrow a staff member's address.
+    """
+    email = comment.author_email
+    if not email:
+        return False
+    if comment.user is None and (get_user_model().objects.filter(email__iexact=email).exists()):
+        return False
+    return (
+        Comment.objects.approved()
+        .filter(author_email__iexact=email, author_name=comment.author_name)
+        .exists()
+    )

@@ -17,13 +17,16 @@ def test_published_excludes_drafts_and_scheduled_posts(make_post):
     assert list(Post.objects.published()) == [live]
 
 
-def test_staff_see_every_post_others_only_published(make_post, django_user_model):
-    """visible_to() is the single rule behind previews."""
+def test_previews_follow_admin_rights(make_post, make_author, django_user_model):
+    """visible_to() is the single rule behind previews: own drafts, or all for editors."""
     live = make_post()
     draft = make_post(status=Post.Status.DRAFT)
-    staff = django_user_model(is_staff=True)
-    reader = django_user_model(is_staff=False)
-    assert set(Post.objects.visible_to(staff)) == {live, draft}
+    superuser = django_user_model.objects.create_superuser("root", password="pw")
+    colleague = make_author("colleague").user
+    reader = django_user_model.objects.create_user("reader", password="pw")
+    assert set(Post.objects.visible_to(superuser)) == {live, draft}
+    assert set(Post.objects.visible_to(draft.author.user)) == {live, draft}
+    assert set(Post.objects.visible_to(colleague)) == {live}
     assert set(Post.objects.visible_to(reader)) == {live}
 
 

@@ -2,6 +2,7 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from blog.models import Post, Tag
@@ -48,19 +49,27 @@ def test_home_paginates(client, make_post, settings):
     ],
     ids=["draft", "scheduled"],
 )
-def test_unpublished_posts_are_404_for_readers_and_previewed_for_staff(
-    client, staff_client, make_post, fields, django_user_model
+def test_unpublished_posts_are_previewed_only_by_those_who_may_edit_them(
+    client, staff_client, make_post, make_author, fields, django_user_model
 ):
-    """Drafts and scheduled posts: 404 for readers, a marked, uncached preview for staff."""
+    """Drafts and scheduled posts: a marked, uncached preview for their author and editors only."""
     post = make_post(**fields)
-    assert client.get(post.get_absolute_url()).status_code == 404
+    url = post.get_absolute_url()
+    assert client.get(url).status_code == 404
     reader = django_user_model.objects.create_user(username="reader", password="pw")
-    client.force_login(reader)
-    assert client.get(post.get_absolute_url()).status_code == 404
-    response = staff_client.get(post.get_absolute_url())
-    assert response.status_code == 200
-    assert "Preview — not published" in response.content.decode()
-    assert "no-cache" in response["Cache-Control"]
+    colleague = make_author("colleague").user
+    editor = django_user_model.objects.create_user(username="ed", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    for outsider in (reader, colleague):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404, outsider
+    assert staff_client.get(url).status_code == 404  # staff, but no rights over posts
+    for insider in (post.author.user, editor):
+        client.force_login(insider)
+        response = client.get(url)
+        assert response.status_code == 200, insider
+        assert "Preview — not published" in response.content.decode()
+        assert "no-cache" in response["Cache-Control"]
 
 
 def test_post_page(client, make_post):

@@ -46,7 +46,7 @@ def test_no_email_for_approved_or_spam(
     django_capture_on_commit_callbacks,
 ):
     """Only comments that wait for a moderator call for one."""
-    make_comment(post, author_email="known@example.net")
+    make_comment(post, author_name="Ada Reader", author_email="known@example.net")
     _post_comment(
         client,
         post,

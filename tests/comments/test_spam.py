@@ -65,7 +65,7 @@ def test_a_real_form_round_trip_passes_after_the_minimum_time(client, post, sett
 def test_more_links_than_allowed_are_held(client, post, comment_data, make_comment, settings):
     """Too many links hold a comment, even from a known commenter."""
     settings.COMMENTS_MAX_LINKS = 2
-    make_comment(post, author_email="known@example.net")
+    make_comment(post, author_name="Ada Reader", author_email="known@example.net")
     body = "See https://a.com https://b.org and https://c.net"
     _post_comment(client, post, comment_data(post, author_email="known@example.net", body=body))
     assert _status(Comment.objects.latest("pk")) == ("pending", "Held: 3 links (more than 2).")
@@ -104,15 +104,46 @@ def test_blocklist_does_not_catch_innocent_comments(client, post, comment_data):
 
 
 def test_known_commenter_is_auto_approved(client, post, comment_data, make_comment, settings):
-    """An email with an approved comment is trusted; the setting can turn that off."""
-    make_comment(post, author_email="Known@Example.net")
+    """A name and email with an approved comment are trusted; the setting can turn that off."""
+    make_comment(post, author_name="Ada Reader", author_email="Known@Example.net")
     _post_comment(client, post, comment_data(post, author_email="known@example.net"))
     assert _status(Comment.objects.latest("pk")) == (
         "approved",
-        "This email already has an approved comment.",
+        "This name and email already have an approved comment.",
     )
     settings.COMMENTS_AUTO_APPROVE_KNOWN = False
     _post_comment(client, post, comment_data(post, author_email="known@example.net"))
+    assert Comment.objects.latest("pk").status == "pending"
+
+
+def test_a_known_email_under_another_name_waits(client, post, comment_data, make_comment):
+    """Knowing someone's email is not enough to skip moderation."""
+    make_comment(post, author_name="Mo", author_email="mo@example.net")
+    _post_comment(
+        client, post, comment_data(post, author_name="Ada", author_email="mo@example.net")
+    )
+    assert Comment.objects.latest("pk").status == "pending"
+
+
+def test_an_accounts_email_vouches_only_for_that_account(
+    client, post, comment_data, make_comment, django_user_model
+):
+    """Anonymous comments under a member's email always wait, however it was used before."""
+    django_user_model.objects.create_user("mo", email="mo@example.org", password="pw")
+    make_comment(post, author_name="Mo", author_email="mo@example.org")
+    _post_comment(client, post, comment_data(post, author_name="Mo", author_email="MO@example.org"))
+    assert Comment.objects.latest("pk").status == "pending"
+
+
+def test_an_empty_email_never_counts_as_known(client, post, comment_data, django_user_model):
+    """Logged-in users without an email are not approved through someone else's empty email."""
+    user = django_user_model.objects.create_user("noemail", password="pw")
+    other = django_user_model.objects.create_user("other", password="pw")
+    Comment.objects.create(
+        post=post, user=other, author_name="noemail", author_email="", body="x", status="approved"
+    )
+    client.force_login(user)
+    _post_comment(client, post, comment_data(post))
     assert Comment.objects.latest("pk").status == "pending"
 
 
@@ -125,7 +156,7 @@ def test_rejected_history_does_not_auto_approve(client, post, comment_data, make
 
 def test_auto_approved_comment_jumps_to_its_anchor(client, post, comment_data, make_comment):
     """An auto-approved comment is published and the reader lands on it."""
-    make_comment(post, author_email="known@example.net")
+    make_comment(post, author_name="Ada Reader", author_email="known@example.net")
     response = _post_comment(client, post, comment_data(post, author_email="known@example.net"))
     comment = Comment.objects.latest("pk")
     assert response["Location"].endswith(f"#comment-{comment.pk}")
