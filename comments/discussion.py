@@ -27,22 +27,24 @@ def remember_own_comment(request, comment):
     request.session[OWN_COMMENTS_KEY] = ids[:50]
 
 
-def _visible(post, request):
-    return Comment.objects.filter(post=post).visible_to(own_comment_ids(request))
-
-
 def thread_page(post, request):
-    """The requested page of top-level comments, each with ``children`` filled in."""
-    paginator = Paginator(_visible(post, request).top_level(), settings.COMMENTS_PER_PAGE)
+    """The requested page of top-level comments, each with ``children`` filled in.
+
+    A top-level comment the reader may not see, kept because of its visible replies,
+    is marked ``removed`` and shows as a placeholder.
+    """
+    own_ids = own_comment_ids(request)
+    comments = Comment.objects.filter(post=post)
+    paginator = Paginator(comments.threads_visible_to(own_ids), settings.COMMENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("cpage"))
     roots = list(page.object_list)
-    nodes = {comment.pk: comment for comment in roots}
-    for comment in roots:
+    replies = list(comments.visible_to(own_ids).filter(root__in=roots)) if roots else []
+    nodes = {comment.pk: comment for comment in roots + replies}
+    for comment in nodes.values():
         comment.children = []
-    replies = _visible(post, request).filter(root__in=roots) if roots else []
+    for comment in roots:
+        comment.removed = not (comment.is_approved or comment.pk in own_ids)
     for reply in replies:
-        reply.children = []
-        nodes[reply.pk] = reply
         # A reply whose parent is hidden (rejected later) hangs from its thread's root.
         (nodes.get(reply.parent_id) or nodes[reply.root_id]).children.append(reply)
     page.object_list = roots
@@ -54,8 +56,7 @@ def page_number_of(comment):
     root = comment.root or comment
     earlier = (
         Comment.objects.filter(post=comment.post_id)
-        .approved()
-        .top_level()
+        .threads_visible_to()
         .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.pk))
         .count()
     )
@@ -81,13 +82,20 @@ def remembered_author(request):
     }
 
 
+def _reply_target(parent_id, nodes):
+    """The approved comment on this page that the reader is replying to, if any."""
+    try:
+        comment = nodes.get(int(parent_id))
+    except (TypeError, ValueError):
+        return None
+    return comment if comment is not None and comment.is_approved else None
+
+
 def discussion_context(request, post, form=None):
     """Everything the discussion area of a post page needs."""
     page, nodes = thread_page(post, request)
-    reply_to = None
     parent_id = form["parent"].value() if form is not None else request.GET.get("replyto")
-    if str(parent_id or "").isdigit():
-        reply_to = nodes.get(int(parent_id))
+    reply_to = _reply_target(parent_id, nodes)
     if form is None:
         initial = remembered_author(request)
         if reply_to:

@@ -2,7 +2,7 @@ import ipaddress
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,18 +14,29 @@ from .sanitize import render_comment_html
 PENDING_FIRST = models.Case(models.When(status="pending", then=0), default=1)
 
 
+def _visible(own_ids):
+    return Q(status=Comment.Status.APPROVED) | Q(pk__in=own_ids, status=Comment.Status.PENDING)
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
     def visible_to(self, own_ids=()):
         """Approved comments, plus the reader's own comments awaiting moderation."""
-        return self.filter(
-            Q(status=Comment.Status.APPROVED) | Q(pk__in=own_ids, status=Comment.Status.PENDING)
-        )
+        return self.filter(_visible(own_ids))
 
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def threads_visible_to(self, own_ids=()):
+        """Top-level comments that open a thread the reader sees.
+
+        A removed comment whose replies are visible still opens its thread (shown as a
+        placeholder), so the replies keep their place and their context.
+        """
+        visible_reply = Comment.objects.filter(_visible(own_ids), root=OuterRef("pk"))
+        return self.top_level().filter(_visible(own_ids) | Exists(visible_reply))
 
     def moderation_queue(self):
         """Pending first, then newest first."""

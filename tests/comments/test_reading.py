@@ -102,6 +102,76 @@ def test_replyto_renders_the_form_under_that_comment(client, post, make_comment)
     assert html.count('id="respond"') == 1
 
 
+@pytest.mark.parametrize("replyto", ["²", "9" * 5000, "-1", "abc", "", "99999999"])
+def test_odd_replyto_values_show_the_plain_form(client, post, make_comment, replyto):
+    """A hand-edited ?replyto= never breaks the page: the form simply starts a new thread."""
+    make_comment(post)
+    response = client.get(post.get_absolute_url(), {"replyto": replyto})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Leave a response" in html
+    assert 'name="parent" value' not in html
+
+
+def test_replyto_a_hidden_comment_shows_the_plain_form(client, post, make_comment):
+    """Nobody is offered a reply to a comment they cannot see."""
+    root = make_comment(post, status="rejected")
+    make_comment(post, parent=root)
+    html = client.get(post.get_absolute_url(), {"replyto": root.pk}).content.decode()
+    assert "Leave a response</h3>" in html
+    assert f'name="parent" value="{root.pk}"' not in html
+
+
+def test_removed_comment_keeps_its_approved_replies_in_place(client, post, make_comment):
+    """Rejecting a comment after its replies were approved leaves a placeholder, not a hole."""
+    first = make_comment(post, created_at=_at(0))
+    root = make_comment(post, body="Words a moderator removed", created_at=_at(1))
+    reply = make_comment(post, parent=root, body="A reply worth keeping", created_at=_at(2))
+    nested = make_comment(post, parent=reply, created_at=_at(3))
+    root.status = "spam"
+    root.save()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert _ids_in_order(html) == [first.pk, root.pk, reply.pk, nested.pk]
+    assert "This comment was removed." in html
+    assert "Words a moderator removed" not in html
+    assert root.author_name not in html
+    assert f"replyto={root.pk}" not in html
+    assert "A reply worth keeping" in html
+    assert "3 Responses" in html
+
+
+def test_hidden_comment_without_visible_replies_leaves_no_placeholder(client, post, make_comment):
+    root = make_comment(post, status="rejected")
+    make_comment(post, parent=root, status="spam")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "This comment was removed." not in html
+    assert _ids_in_order(html) == []
+
+
+def test_permalink_counts_threads_kept_by_their_replies(client, post, make_comment, settings):
+    """A removed comment that keeps its thread on the page still takes its place in paging."""
+    settings.COMMENTS_PER_PAGE = 1
+    removed = make_comment(post, status="rejected", created_at=_at(0))
+    make_comment(post, parent=removed, created_at=_at(1))
+    later = make_comment(post, created_at=_at(2))
+    response = client.get(later.get_absolute_url())
+    assert response["Location"] == f"{post.get_absolute_url()}?cpage=2#comment-{later.pk}"
+    assert f'id="comment-{later.pk}"' in client.get(response["Location"]).content.decode()
+
+
+def test_replies_nest_under_their_parent_whatever_their_timestamps(client, post, make_comment):
+    """Imported or clock-skewed replies may predate their parent; they still nest under it."""
+    root = make_comment(post, created_at=_at(10))
+    reply = make_comment(post, parent=root, created_at=_at(12))
+    nested = make_comment(post, parent=reply, created_at=_at(11))
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert _ids_in_order(html) == [root.pk, reply.pk, nested.pk]
+    reply_block = html[html.index(f'id="comment-{reply.pk}"') :]
+    assert reply_block.index('<ol class="children">') < reply_block.index(
+        f'id="comment-{nested.pk}"'
+    )
+
+
 def test_pagination_by_top_level_comments(client, post, make_comment, settings):
     """Long discussions paginate by top-level comments, replies staying with their thread."""
     settings.COMMENTS_PER_PAGE = 2
