@@ -12,7 +12,10 @@ from .models import PENDING_FIRST, BlockedTerm, Comment
 def set_status(modeladmin, request, queryset, status):
     """Apply a moderation decision, recording who and when on each comment and in the log."""
     comments = list(queryset.select_related("post"))
-    queryset.update(status=status, moderated_by=request.user, moderated_at=timezone.now())
+    # Exactly the comments the moderator saw selected, even if the queue moved meanwhile.
+    Comment.objects.filter(pk__in=[comment.pk for comment in comments]).update(
+        status=status, moderated_by=request.user, moderated_at=timezone.now()
+    )
     label = Comment.Status(status).label.lower()
     LogEntry.objects.log_actions(
         user_id=request.user.pk,
@@ -39,6 +42,10 @@ def reject(modeladmin, request, queryset):
 @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
 def mark_spam(modeladmin, request, queryset):
     set_status(modeladmin, request, queryset, Comment.Status.SPAM)
+
+
+# What a commenter shares with moderators only.
+PRIVATE_FIELDS = {"author_email", "ip_address", "user_agent"}
 
 
 @admin.register(Comment)
@@ -104,6 +111,20 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # Comments come from readers, through the site.
+
+    def get_search_fields(self, request):
+        if self.has_moderate_permission(request):
+            return self.search_fields
+        return [field for field in self.search_fields if field not in PRIVATE_FIELDS]
+
+    def get_fieldsets(self, request, obj=None):
+        """Emails and network origins are for moderators; authors read the conversation."""
+        if self.has_moderate_permission(request):
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in PRIVATE_FIELDS]})
+            for name, options in self.fieldsets
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         # Moderators judge a comment; they do not rewrite what a reader said.

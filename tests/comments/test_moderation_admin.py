@@ -272,6 +272,27 @@ def test_author_reads_a_comment_on_their_post_but_cannot_judge_it(client, author
     assert (scene.own.status, scene.own.moderated_by) == (PENDING, None)
 
 
+def test_authors_never_see_commenters_emails_or_network_origins(
+    client, author, moderator, scene, make_comment
+):
+    """Emails, IP addresses and user agents are shared with moderators, not with authors."""
+    comment = make_comment(
+        scene.own_post,
+        author_email="private@reader.example",
+        ip_address="198.51.100.77",
+        user_agent="ProbeBrowser/1.0",
+    )
+    private = ["private@reader.example", "198.51.100.77", "ProbeBrowser/1.0"]
+    page = log_in(client, author.user).get(f"{COMMENTS}{comment.pk}/change/")
+    assert page.status_code == 200
+    assert comment.body in page.content.decode()
+    assert not [value for value in private if value in page.content.decode()]
+    for probe in ["private@reader.example", "198.51.100.77"]:
+        assert listed(client.get(COMMENTS, {"q": probe})) == []
+    moderated = log_in(client, moderator).get(f"{COMMENTS}{comment.pk}/change/")
+    assert all(value in moderated.content.decode() for value in private)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_comment_change_page_by_role(client, users, scene, role):
     """Only moderators and superusers get the status field and can save a new status."""
