@@ -1,15 +1,24 @@
 """A per-IP limit on posting comments, counted in the shared cache."""
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 
 
 def client_ip(request):
-    """The reader's address; behind N trusted proxies, the Nth from the right of X-Forwarded-For."""
+    """The reader's address; behind N trusted proxies, the Nth from the right of X-Forwarded-For.
+
+    A header that does not hold an address there (misconfigured proxy, forged value)
+    falls back to the connecting address.
+    """
     proxies = settings.TRUSTED_PROXY_COUNT
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
-        return forwarded[-proxies]
+    if proxies and len(forwarded) >= proxies:
+        try:
+            return str(ipaddress.ip_address(forwarded[-proxies]))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR") or None
 
 

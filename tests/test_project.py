@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "blog.example.org",
     "DATABASE_URL": "postgres://blog:secret@db.example.org:5432/blog",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "CACHE_URL": "rediscache://cache.example.org:6379/1",
     "STATICFILES_BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     "SECURE_SSL_REDIRECT": "true",
 }
@@ -37,6 +38,19 @@ def test_deploy_check_passes_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "warning"),
+    [("DATABASE_URL", "blog.W001"), ("CACHE_URL", "blog.W002")],
+)
+def test_deploy_check_flags_development_services(variable, warning):
+    """Production without its own database or shared cache is caught before it serves."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert warning in result.stderr + result.stdout
+    assert variable in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -200,3 +200,16 @@ def test_rate_limit_uses_the_forwarded_address_behind_a_trusted_proxy(
     again = _post_comment(client, post, comment_data(post), HTTP_X_FORWARDED_FOR="192.0.2.1")
     assert [first.status_code, second.status_code, again.status_code] == [302, 302, 429]
     assert Comment.objects.first().ip_address == "192.0.2.1"
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-address", "192.0.2.1, <script>", "", "999.1.1.1"])
+def test_a_garbled_forwarded_header_falls_back_to_the_connecting_address(
+    client, post, comment_data, settings, forwarded
+):
+    """Whatever arrives in X-Forwarded-For, the comment is stored with a real address."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = _post_comment(
+        client, post, comment_data(post), HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.9"
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().ip_address == "10.0.0.9"

@@ -1,0 +1,31 @@
+"""Deploy checks for services whose development defaults would fail quietly in production."""
+
+import environ
+from django.conf import settings
+from django.core.checks import Warning, register
+
+from devtools.pgcluster import Cluster
+
+
+@register("services", deploy=True)
+def check_shared_services(app_configs, **kwargs):
+    warnings = []
+    embedded = environ.Env.db_url_config(Cluster(settings.BASE_DIR / ".pg").url)
+    database = settings.DATABASES["default"]
+    if all(database.get(key) == value for key, value in embedded.items()):
+        warnings.append(
+            Warning(
+                "The database is the project-local development cluster.",
+                hint="Set DATABASE_URL to the production PostgreSQL database.",
+                id="blog.W001",
+            )
+        )
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        warnings.append(
+            Warning(
+                "The cache is private to each process, so the comment rate limit is per worker.",
+                hint="Set CACHE_URL to a shared cache, e.g. rediscache://host:6379/1.",
+                id="blog.W002",
+            )
+        )
+    return warnings
