@@ -42,6 +42,15 @@ class MediaEmbedInline(admin.StackedInline):
     fields = [("url", "position"), "title", "credit", "caption"]
 
 
+# Everything the post form writes: never the discussion switch, which moderators may flip
+# while an author's form is being saved.
+EDITABLE_POST_FIELDS = [
+    field.name
+    for field in Post._meta.concrete_fields
+    if not field.primary_key and field.name not in {"comments_closed", "created_at"}
+]
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     list_display = [
@@ -65,7 +74,13 @@ class PostAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "standfirst", "body", "tags"]}),
         ("Publishing", {"fields": ["status", "published_at"]}),
-        ("Discussion", {"fields": ["comments_closed"]}),
+        (
+            "Discussion",
+            {
+                "fields": ["comments_closed"],
+                "description": "Close or reopen it with the actions of the post list.",
+            },
+        ),
     ]
 
     @admin.display(description="Discussion")
@@ -132,10 +147,11 @@ class PostAdmin(admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [] if edits_all_posts(request.user) else ["author"]
-        if not self.has_discussion_permission(request):
-            readonly.append("comments_closed")
-        return readonly
+        # The switch belongs to the close/reopen actions: a post form left open for an hour
+        # must not reopen a discussion that a moderator closed meanwhile.
+        return (
+            ["comments_closed"] if edits_all_posts(request.user) else ["author", "comments_closed"]
+        )
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -146,7 +162,10 @@ class PostAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and not edits_all_posts(request.user):
             obj.author = request.user.author
-        super().save_model(request, obj, form, change)
+        if change:
+            obj.save(update_fields=EDITABLE_POST_FIELDS)
+        else:
+            obj.save()
 
 
 @admin.register(Author)

@@ -379,13 +379,29 @@ def test_superuser_edits_any_post(admin_client, scene):
     assert (post.title, post.author) == ("Retitled", scene.own_post.author)
 
 
-def test_author_cannot_close_their_discussion_through_the_post_form(client, author, scene):
-    """Closing a discussion needs the discussion permission, on the post form as well."""
-    log_in(client, author.user)
+@pytest.mark.parametrize("role", ["author", "superuser"])
+def test_the_post_form_never_flips_the_discussion_switch(client, users, scene, role):
+    """Closing is the actions' job; a forged checkbox on the post form changes nothing."""
+    log_in(client, users[role])
     post = scene.own_post
-    client.post(f"{POSTS}{post.pk}/change/", post_form(post, author=None, comments_closed="on"))
+    page = client.get(f"{POSTS}{post.pk}/change/").content.decode()
+    assert 'name="comments_closed"' not in page
+    assert "Close or reopen it with the actions of the post list." in page
+    form = post_form(post, author=None if role == "author" else post.author_id)
+    saved = client.post(f"{POSTS}{post.pk}/change/", {**form, "comments_closed": "on"})
+    assert saved.status_code == 302
     post.refresh_from_db()
     assert not post.comments_closed
+
+
+def test_saving_a_post_keeps_a_close_made_while_the_form_was_open(admin_client, scene):
+    """An editor's stale form does not reopen a discussion a moderator has just closed."""
+    post = scene.own_post
+    form = post_form(post, title="Edited after the close")
+    Post.objects.filter(pk=post.pk).update(comments_closed=True)
+    assert admin_client.post(f"{POSTS}{post.pk}/change/", form).status_code == 302
+    post.refresh_from_db()
+    assert (post.title, post.comments_closed) == ("Edited after the close", True)
 
 
 def test_author_queue_filters_do_not_reveal_other_posts(client, author, scene, make_post):
