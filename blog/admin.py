@@ -141,6 +141,12 @@ class PostAdmin(admin.ModelAdmin):
             obj is None or edits_all_posts(request.user) or self._is_own(request, obj)
         )
 
+    def has_add_permission(self, request):
+        """A post needs an author: someone without a profile cannot write one of their own."""
+        return super().has_add_permission(request) and (
+            edits_all_posts(request.user) or hasattr(request.user, "author")
+        )
+
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (
             obj is None or edits_all_posts(request.user) or self._is_own(request, obj)

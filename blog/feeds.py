@@ -1,3 +1,5 @@
+import copy
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
@@ -36,6 +38,8 @@ class LatestPostsFeed(Feed):
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
 
-    def get_object(self, request, *args, **kwargs):
-        self.request = request
-        return super().get_object(request, *args, **kwargs)
+    def __call__(self, request, *args, **kwargs):
+        """Serve from a copy: the URLconf's one instance is shared by every request and thread."""
+        feed = copy.copy(self)
+        feed.request = request
+        return super(LatestPostsFeed, feed).__call__(request, *args, **kwargs)

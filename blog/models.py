@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -152,6 +153,10 @@ class Post(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
+    def related_media(self):
+        """Related media that can be shown safely (a URL refused by today's rules is skipped)."""
+        return [item for item in self.media.all() if item.media is not None]
+
     @property
     def is_public(self):
         return (
@@ -194,7 +199,11 @@ class MediaEmbed(models.Model):
 
     @cached_property
     def media(self):
-        return parse_media_url(self.url)
+        """How to render the URL, or None for a stored URL today's rules refuse."""
+        try:
+            return parse_media_url(self.url)
+        except ValidationError:
+            return None
 
     @property
     def credit_line(self):

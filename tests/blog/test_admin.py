@@ -121,6 +121,18 @@ def test_hostile_media_urls_are_refused_with_a_message(client, authors, url):
     assert not MediaEmbed.objects.exists()
 
 
+def test_an_author_without_a_profile_is_not_offered_a_new_post(client, django_user_model):
+    """Posts are credited to an author profile; without one, "Add post" is not offered."""
+    user = django_user_model.objects.create_user("newcomer", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Authors"))
+    client.force_login(user)
+    assert client.get("/admin/blog/post/add/").status_code == 403
+    response = client.post("/admin/blog/post/add/", _post_form())
+    assert response.status_code == 403
+    assert not Post.objects.exists()
+    assert 'href="/admin/blog/post/add/"' not in client.get("/admin/").content.decode()
+
+
 def test_editor_sees_and_edits_every_post(client, authors, django_user_model):
     """Editors (and superusers) work on all posts."""
     _, _, mine, theirs = authors

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from blog.models import Post, Tag
+from blog.models import MediaEmbed, Post, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,28 @@ def test_post_page_renders_related_media_safely(client, make_post):
     assert f"Related video added by {post.author.display_name}" in html
     assert "A caption" in html
     assert 'href="https://example.org/report"' in html
+
+
+def test_a_stored_url_refused_by_todays_rules_is_skipped(client, make_post):
+    """A URL stored before a rule tightened (or by an import) is left out, never a 500."""
+    post = make_post()
+    post.media.create(url="https://example.org/kept", title="Kept link", position=0)
+    MediaEmbed.objects.bulk_create(
+        [MediaEmbed(post=post, url="javascript:alert(1)", title="Refused link", position=1)]
+    )
+    response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kept link" in html
+    assert "Refused link" not in html
+    assert "javascript:" not in html
+
+
+def test_no_related_media_section_when_nothing_can_be_shown(client, make_post):
+    post = make_post()
+    MediaEmbed.objects.bulk_create([MediaEmbed(post=post, url="data:text/html,x", title="Bad")])
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Related media" not in html
 
 
 def test_author_page_lists_their_published_posts(client, make_post, make_author):
