@@ -9,6 +9,9 @@ from django.core.validators import URLValidator
 from .models import Comment
 
 FORM_SALT = "comments.form"
+# A form open longer than this is re-issued rather than trusted: its signed timestamp
+# could otherwise be replayed by a bot forever.
+FORM_MAX_AGE = 2 * 24 * 3600
 # Newlines and tabs are how people type; every other control character is refused.
 ALLOWED_CONTROL = {"\n", "\r", "\t"}
 
@@ -64,7 +67,6 @@ class CommentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.post = post
         self.user = user if user is not None and user.is_authenticated else None
-        self.fields["body"].min_length = 1
         self.fields["body"].validators.append(refuse_control_characters)
         self.fields["author_name"].validators.append(refuse_control_characters)
         self.fields["author_url"].widget.attrs["autocomplete"] = "url"
@@ -72,9 +74,32 @@ class CommentForm(forms.ModelForm):
             for name in ("author_name", "author_email", "author_url", "remember"):
                 del self.fields[name]
         if not self.is_bound:
-            self.initial["issued"] = signing.dumps(
-                {"post": post.pk, "at": time.time()}, salt=FORM_SALT
+            self.initial["issued"] = self._issue()
+
+    def _issue(self):
+        return signing.dumps({"post": self.post.pk, "at": time.time()}, salt=FORM_SALT)
+
+    def _issued(self):
+        """The signed issue record sent back with the form, or None if missing or forged."""
+        try:
+            issued = signing.loads(self.cleaned_data.get("issued") or "", salt=FORM_SALT)
+        except signing.BadSignature:
+            return None
+        return issued if issued.get("post") == self.post.pk else None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        issued = self._issued()
+        if issued and time.time() - issued.get("at", 0) > FORM_MAX_AGE:
+            # The re-rendered form carries a fresh record, so sending it again works.
+            self.data = self.data.copy()
+            self.data["issued"] = self._issue()
+            raise forms.ValidationError(
+                "This page was open for more than two days, so your comment was not posted. "
+                "It is kept below: please send it again.",
+                code="expired",
             )
+        return cleaned_data
 
     def clean_parent(self):
         """A reply attaches to a visible comment of the same post, within the depth limit."""
@@ -95,11 +120,8 @@ class CommentForm(forms.ModelForm):
         """The name of the bot check this submission tripped, or ""."""
         if self.cleaned_data.get("homepage_url"):
             return "honeypot field"
-        try:
-            issued = signing.loads(self.cleaned_data.get("issued") or "", salt=FORM_SALT)
-        except signing.BadSignature:
-            return "form signature check"
-        if issued.get("post") != self.post.pk:
+        issued = self._issued()
+        if issued is None:
             return "form signature check"
         if time.time() - issued.get("at", 0) < settings.COMMENTS_MIN_SECONDS:
             return "minimum-time check"
@@ -111,7 +133,8 @@ class CommentForm(forms.ModelForm):
         comment.parent = self.cleaned_data.get("parent")
         if self.user:
             comment.user = self.user
-            comment.author_name = self.user.get_full_name() or self.user.get_username()
+            name = self.user.get_full_name() or self.user.get_username()
+            comment.author_name = name[: Comment._meta.get_field("author_name").max_length]
             comment.author_email = self.user.email
         if commit:
             comment.save()

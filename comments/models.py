@@ -3,6 +3,7 @@ import ipaddress
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,7 +110,12 @@ class Comment(models.Model):
             ),
             # The moderation queue, newest first.
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
-            models.Index(fields=["author_email", "status"], name="comment_email_status_idx"),
+            # "Has this commenter an approved comment?" (emails compare case-insensitively).
+            models.Index(
+                Upper("author_email"),
+                condition=Q(status="approved"),
+                name="comment_approved_email_idx",
+            ),
         ]
         constraints = [
             # The target of the composite foreign key "parent is on the same post".

@@ -68,12 +68,13 @@ def save_unless_closed(comment, bot_trap=""):
     A moderator closing the discussion updates that row, so a comment racing the
     close is either stored before it or refused: never accepted after it.
     """
+    # Judged first: the moderation rules' queries need not hold the lock.
+    verdict = judge(comment, bot_trap=bot_trap)
+    comment.status, comment.status_reason = verdict.status, verdict.reason
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=comment.post_id)
         if discussion_is_closed(post):
             raise DiscussionClosed
-        verdict = judge(comment, bot_trap=bot_trap)
-        comment.status, comment.status_reason = verdict.status, verdict.reason
         comment.save()
 
 

@@ -60,6 +60,18 @@ def test_logged_in_user_comments_under_their_account(client, post, comment_data,
     )
 
 
+def test_an_account_with_a_very_long_name_still_comments(
+    client, post, comment_data, django_user_model
+):
+    """Account names may be longer than a comment's author name: it is shortened, not a 500."""
+    user = django_user_model.objects.create_user(
+        "longname", email="long@example.net", first_name="A" * 150, last_name="B" * 150
+    )
+    client.force_login(user)
+    assert client.post(_url(post), comment_data(post)).status_code == 302
+    assert Comment.objects.get().author_name == "A" * 100
+
+
 def test_remember_me_cookie_only_with_consent(client, post, comment_data):
     """Name, email and website are remembered only when the reader asks."""
     client.post(_url(post), comment_data(post))
