@@ -119,13 +119,15 @@ def _fast_password_hashing(settings):
 def new_page(browser, live_server, request):
     """Open a page in a fresh context: ``new_page(viewport="phone", color_scheme="dark")``.
 
+    ``javascript=False`` gives the paths a reader without scripts takes.
+
     Relative URLs go to the live server. Requests to any other host are aborted at once (there is
     no internet here, and the tests must not depend on it), so a YouTube iframe stays empty.
     On a failing test, each page's last state is kept as a screenshot.
     """
     contexts = []
 
-    def make(viewport="desktop", color_scheme="light"):
+    def make(viewport="desktop", color_scheme="light", javascript=True):
         phone = viewport == "phone"
         context = browser.new_context(
             base_url=live_server.url,
@@ -133,6 +135,7 @@ def new_page(browser, live_server, request):
             is_mobile=phone,
             has_touch=phone,
             color_scheme=color_scheme,
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(10_000)
         context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
@@ -273,39 +276,6 @@ def admin_page(page, log_in, django_user_model):
     """A desktop page logged in to the admin as a superuser ("admin", password "pw")."""
     django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
     return log_in(page, "admin")
-
-
-@pytest.fixture
-def new_page_without_js(browser, live_server, request):
-    """Like ``new_page``, but the browser context has JavaScript turned off.
-
-    For the paths a reader without scripts takes (the Reply links reload the page).
-    """
-    contexts = []
-
-    def make(viewport="desktop", color_scheme="light"):
-        phone = viewport == "phone"
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport=VIEWPORTS[viewport],
-            is_mobile=phone,
-            has_touch=phone,
-            color_scheme=color_scheme,
-            java_script_enabled=False,
-        )
-        context.set_default_timeout(10_000)
-        context.route(lambda url: not url.startswith(live_server.url), lambda route: route.abort())
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for number, context in enumerate(contexts):
-        if request.node.stash.get(_FAILED, False):
-            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-            for page in context.pages:
-                path = SCREENSHOTS / "failures" / f"{name}-nojs-{number}.png"
-                page.screenshot(path=path, full_page=True)
-        context.close()
 
 
 @pytest.fixture

@@ -122,12 +122,12 @@ def test_reader_comments_and_replies_in_place(page, discussion, quick_comments):
     assert page.evaluate(FORM_PLACE)["parent"] == "comments"
 
 
-def test_reader_replies_without_javascript(new_page_without_js, discussion, quick_comments):
+def test_reader_replies_without_javascript(new_page, discussion, quick_comments):
     """Without JavaScript, Reply reloads the page with the form under that comment; replies nest."""
     from comments.models import Comment
 
     post, _, nested, _ = discussion
-    page = new_page_without_js()
+    page = new_page(javascript=False)
     page.goto(post.get_absolute_url())
     _reply_link(page, nested).click()
 
@@ -289,11 +289,11 @@ def test_a_refused_comment_keeps_the_response_count(page, discussion, quick_comm
 
 
 def test_reply_link_works_after_a_refused_comment_without_javascript(
-    new_page_without_js, discussion, quick_comments
+    new_page, discussion, quick_comments
 ):
     """Without JavaScript, a Reply link on the re-rendered error page still opens the reply form."""
     post, _, nested, _ = discussion
-    page = new_page_without_js()
+    page = new_page(javascript=False)
     page.goto(post.get_absolute_url())
     page.locator("#respond").get_by_role("button", name="Post comment").click()
     expect(page.locator("#respond .form-errors")).to_be_visible()
