@@ -20,10 +20,11 @@ def check_shared_services(app_configs, **kwargs):
                 id="blog.W001",
             )
         )
-    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    if settings.CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
         warnings.append(
             Warning(
-                "The cache is private to each process, so the comment rate limit is per worker.",
+                "The cache is off or private to each process, so the comment rate limit does "
+                "not hold across workers.",
                 hint="Set CACHE_URL to a shared cache, e.g. rediscache://host:6379/1.",
                 id="blog.W002",
             )

@@ -112,6 +112,14 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # Comments come from readers, through the site.
 
+    def lookup_allowed(self, lookup, value, request=None):
+        """No filtering by a private field in the URL (that would reveal it letter by letter)."""
+        if lookup.split("__")[0] in PRIVATE_FIELDS and not (
+            request is not None and self.has_moderate_permission(request)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def get_search_fields(self, request):
         if self.has_moderate_permission(request):
             return self.search_fields

@@ -43,7 +43,7 @@ def thread_page(post, request):
     for comment in nodes.values():
         comment.children = []
     for comment in roots:
-        comment.removed = not (comment.is_approved or comment.pk in own_ids)
+        comment.removed = not comment.is_visible_to(own_ids)
     for reply in replies:
         # A reply whose parent is hidden (rejected later) hangs from its thread's root.
         (nodes.get(reply.parent_id) or nodes[reply.root_id]).children.append(reply)

@@ -147,6 +147,10 @@ class Comment(models.Model):
     def is_approved(self):
         return self.status == self.Status.APPROVED
 
+    def is_visible_to(self, own_ids=()):
+        """The rule of ``CommentQuerySet.visible_to``, for a comment already loaded."""
+        return self.is_approved or (self.status == self.Status.PENDING and self.pk in own_ids)
+
     def moderate(self, status, user):
         self.status = status
         self.moderated_by = user

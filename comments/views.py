@@ -114,9 +114,6 @@ def _page_query(comment):
 def permalink(request, pk):
     """A comment's lasting address: its post, on the page of the discussion that shows it."""
     comment = get_object_or_404(Comment.objects.select_related("post", "root"), pk=pk)
-    visible = comment.is_approved or (
-        comment.status == Comment.Status.PENDING and comment.pk in own_comment_ids(request)
-    )
-    if not visible or not comment.post.is_public:
+    if not comment.is_visible_to(own_comment_ids(request)) or not comment.post.is_public:
         raise Http404("No such comment.")
     return redirect(f"{comment.post.get_absolute_url()}{_page_query(comment)}#comment-{comment.pk}")

@@ -41,12 +41,18 @@ def test_deploy_check_passes_with_production_settings():
 
 
 @pytest.mark.parametrize(
-    ("variable", "warning"),
-    [("DATABASE_URL", "blog.W001"), ("CACHE_URL", "blog.W002")],
+    ("variable", "warning", "value"),
+    [
+        ("DATABASE_URL", "blog.W001", None),
+        ("CACHE_URL", "blog.W002", None),
+        ("CACHE_URL", "blog.W002", "dummycache://"),
+    ],
 )
-def test_deploy_check_flags_development_services(variable, warning):
+def test_deploy_check_flags_development_services(variable, warning, value):
     """Production without its own database or shared cache is caught before it serves."""
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
+    if value:
+        env[variable] = value
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert warning in result.stderr + result.stdout

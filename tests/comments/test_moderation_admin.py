@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import pre_save
 from django.utils import timezone
 
 from blog.models import Post
@@ -289,8 +290,15 @@ def test_authors_never_see_commenters_emails_or_network_origins(
     assert not [value for value in private if value in page.content.decode()]
     for probe in ["private@reader.example", "198.51.100.77"]:
         assert listed(client.get(COMMENTS, {"q": probe})) == []
+    for lookup in [
+        {"author_email__startswith": "private"},
+        {"ip_address": "198.51.100.77"},
+        {"user_agent__contains": "Probe"},
+    ]:
+        assert client.get(COMMENTS, lookup).status_code == 400, lookup
     moderated = log_in(client, moderator).get(f"{COMMENTS}{comment.pk}/change/")
     assert all(value in moderated.content.decode() for value in private)
+    assert listed(client.get(COMMENTS, {"ip_address": "198.51.100.77"})) == [comment]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -394,14 +402,21 @@ def test_the_post_form_never_flips_the_discussion_switch(client, users, scene, r
     assert not post.comments_closed
 
 
-def test_saving_a_post_keeps_a_close_made_while_the_form_was_open(admin_client, scene):
-    """An editor's stale form does not reopen a discussion a moderator has just closed."""
+def test_saving_a_post_keeps_a_close_made_while_the_form_was_saved(admin_client, scene):
+    """A moderator's close landing between the admin loading the post and saving it stays."""
     post = scene.own_post
-    form = post_form(post, title="Edited after the close")
-    Post.objects.filter(pk=post.pk).update(comments_closed=True)
-    assert admin_client.post(f"{POSTS}{post.pk}/change/", form).status_code == 302
+
+    def moderator_closes_meanwhile(sender, instance, **kwargs):
+        Post.objects.filter(pk=instance.pk).update(comments_closed=True)
+
+    pre_save.connect(moderator_closes_meanwhile, sender=Post)
+    try:
+        form = post_form(post, title="Edited during the close")
+        assert admin_client.post(f"{POSTS}{post.pk}/change/", form).status_code == 302
+    finally:
+        pre_save.disconnect(moderator_closes_meanwhile, sender=Post)
     post.refresh_from_db()
-    assert (post.title, post.comments_closed) == ("Edited after the close", True)
+    assert (post.title, post.comments_closed) == ("Edited during the close", True)
 
 
 def test_author_queue_filters_do_not_reveal_other_posts(client, author, scene, make_post):

@@ -140,6 +140,25 @@ def test_removed_comment_keeps_its_approved_replies_in_place(client, post, make_
     assert "3 Responses" in html
 
 
+def test_own_comment_removed_after_replies_is_a_placeholder_for_its_author_too(
+    client, post, comment_data, make_comment
+):
+    """The author's session does not bring back a comment a moderator removed."""
+    url = f"/posts/{post.slug}/comment/"
+    client.post(url, comment_data(post, body="Mine, later rejected"), follow=True)
+    mine = Comment.objects.get()
+    mine.status = "approved"
+    mine.save()
+    make_comment(post, parent=mine, body="An approved reply")
+    mine.status = "rejected"
+    mine.save()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "This comment was removed." in html
+    assert "Mine, later rejected" not in html
+    assert "awaiting moderation" not in html
+    assert "An approved reply" in html
+
+
 def test_hidden_comment_without_visible_replies_leaves_no_placeholder(client, post, make_comment):
     root = make_comment(post, status="rejected")
     make_comment(post, parent=root, status="spam")
