@@ -40,11 +40,13 @@ def _article_attribute_allowed(tag, name, value):
     return False
 
 
-def sanitize_article_html(html):
-    """Keep the markup an article needs; strip scripts, styles and event handlers.
+def focusable_code_blocks(html):
+    """Code blocks take keyboard focus, so keyboard users can scroll the wide ones."""
+    return html.replace("<pre>", '<pre tabindex="0">')
 
-    Code blocks become focusable, so keyboard users can scroll the wide ones.
-    """
+
+def sanitize_article_html(html):
+    """Keep the markup an article needs; strip scripts, styles and event handlers."""
     clean = bleach.clean(
         html,
         tags=ARTICLE_TAGS,
@@ -53,4 +55,4 @@ def sanitize_article_html(html):
         strip=True,
         strip_comments=True,
     )
-    return clean.replace("<pre>", '<pre tabindex="0">')
+    return focusable_code_blocks(clean)

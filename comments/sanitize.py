@@ -11,6 +11,8 @@ from functools import partial
 import bleach
 from bleach.linkifier import LinkifyFilter
 
+from blog.sanitize import focusable_code_blocks
+
 COMMENT_TAGS = frozenset(
     {"p", "br", "a", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li"}
 )
@@ -49,8 +51,7 @@ def _paragraphs(text):
 
 
 def render_comment_html(text):
-    # Code blocks are focusable, so keyboard users can scroll the wide ones.
-    return _cleaner.clean(_paragraphs(text)).replace("<pre>", '<pre tabindex="0">')
+    return focusable_code_blocks(_cleaner.clean(_paragraphs(text)))
 
 
 def count_links(text):
