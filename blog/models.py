@@ -106,9 +106,6 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
-    comments_closed = models.BooleanField(
-        default=False, help_text="Close the discussion: the thread stays readable."
-    )
 
     objects = PostQuerySet.as_manager()
 

@@ -3,9 +3,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import ListView, MonthArchiveView
 
-from comments.discussion import discussion_context
-
 from .models import Author, Post, Tag
+from .permissions import may_edit
 
 
 class PostListView(ListView):
@@ -69,9 +68,9 @@ def post_detail(request, slug):
     return render_post(request, post)
 
 
-def render_post(request, post, form=None, status=200):
-    """The post page, with its discussion (and a comment form, bound after a failed post)."""
-    context = {"post": post, **discussion_context(request, post, form)}
+def render_post(request, post, extra_context=None, status=200):
+    """The post page; ``extra_context`` reaches the discussion's template tag (a bound form)."""
+    context = {"post": post, "may_edit": may_edit(request.user, post), **(extra_context or {})}
     response = render(request, "blog/post_detail.html", context, status=status)
     if not post.is_public:
         add_never_cache_headers(response)

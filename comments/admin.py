@@ -1,67 +1,187 @@
+"""The moderator's workbench: the comment queue, a comment's page, the blocklist.
+
+Every change of status goes through ``comments.services``; this module only asks.
+"""
+
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Upper
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from blog.permissions import sees_all_posts
 
-from .models import PENDING_FIRST, BlockedTerm, Comment
+from . import services
+from .admin_posts import event_table
+from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
+from .views import decide
+
+Status = Comment.Status
+Action = ModerationEvent.Action
+# What a commenter shares with moderators only.
+PRIVATE_FIELDS = {"author_email", "ip_address", "user_agent"}
+# The queue's tabs, and the keys that act on the current row (as in WordPress and Gmail).
+TABS = [Status.PENDING, Status.APPROVED, Status.SPAM, Status.TRASH, Status.REJECTED]
+KEYS = {
+    Action.APPROVE: "a",
+    Action.SPAM: "s",
+    Action.REJECT: "r",
+    Action.REMOVE: "t",
+    Action.RESTORE: "z",
+    Action.UNAPPROVE: "u",
+}
 
 
-def set_status(modeladmin, request, queryset, status):
-    """Apply a moderation decision, recording who and when on each comment and in the log."""
-    comments = list(queryset.select_related("post"))
-    # Exactly the comments the moderator saw selected, even if the queue moved meanwhile.
-    Comment.objects.filter(pk__in=[comment.pk for comment in comments]).update(
-        status=status, moderated_by=request.user, moderated_at=timezone.now()
+def _history_count(status):
+    same_email = Comment.objects.filter(
+        status=status, author_email__iexact=OuterRef("author_email")
     )
-    label = Comment.Status(status).label.lower()
-    LogEntry.objects.log_actions(
-        user_id=request.user.pk,
-        queryset=comments,
-        action_flag=CHANGE,
-        change_message=f"Marked as {label}.",
-        single_object=len(comments) == 1,
+    return (
+        same_email.annotate(email=Upper("author_email"))
+        .values("email")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
     )
-    modeladmin.message_user(
-        request, f"{len(comments)} comment(s) marked as {label}.", messages.SUCCESS
-    )
+
+
+def _apply(modeladmin, request, queryset, action, **options):
+    """Apply ``action`` to each selected comment; report the ones it did not apply to."""
+    done, refused = 0, []
+    for comment in queryset.order_by():
+        try:
+            services.moderate(comment, action, request.user, **options)
+            done += 1
+        except services.NotAllowed as refusal:
+            refused.append(str(refusal))
+    if done:
+        label = Action(action).label.lower()
+        modeladmin.message_user(request, f"{done} comment(s) {label}.", messages.SUCCESS)
+    for refusal in refused:
+        modeladmin.message_user(request, refusal, messages.WARNING)
 
 
 @admin.action(description="Approve selected comments", permissions=["moderate"])
 def approve(modeladmin, request, queryset):
-    set_status(modeladmin, request, queryset, Comment.Status.APPROVED)
+    _apply(modeladmin, request, queryset, Action.APPROVE)
 
 
 @admin.action(description="Reject selected comments", permissions=["moderate"])
 def reject(modeladmin, request, queryset):
-    set_status(modeladmin, request, queryset, Comment.Status.REJECTED)
+    _apply(modeladmin, request, queryset, Action.REJECT)
 
 
 @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
 def mark_spam(modeladmin, request, queryset):
-    set_status(modeladmin, request, queryset, Comment.Status.SPAM)
+    _apply(modeladmin, request, queryset, Action.SPAM)
 
 
-# What a commenter shares with moderators only.
-PRIVATE_FIELDS = {"author_email", "ip_address", "user_agent"}
+@admin.action(description="Restore selected comments from trash or spam", permissions=["moderate"])
+def restore(modeladmin, request, queryset):
+    _apply(modeladmin, request, queryset, Action.RESTORE)
+
+
+class RemoveForm(forms.Form):
+    replies = forms.ChoiceField(
+        label="Their replies",
+        choices=services.RepliesFate.choices,
+        initial=services.RepliesFate.KEEP,
+        widget=forms.RadioSelect,
+    )
+
+
+@admin.action(description="Move selected comments to the trash", permissions=["moderate"])
+def move_to_trash(modeladmin, request, queryset):
+    """Comments with replies first ask what becomes of the replies (kept, by default)."""
+    with_replies = [comment for comment in queryset if comment.has_replies]
+    form = RemoveForm(request.POST if "replies" in request.POST else None)
+    if with_replies and not form.is_valid():
+        return modeladmin.remove_confirmation(request, list(queryset), with_replies, form)
+    fate = form.cleaned_data["replies"] if form.is_bound else services.RepliesFate.KEEP
+    _apply(modeladmin, request, queryset, Action.REMOVE, replies=fate)
+    return None
+
+
+@admin.action(
+    description="Delete selected comments permanently (trash only)", permissions=["delete"]
+)
+def delete_permanently(modeladmin, request, queryset):
+    """Deleting is the last step of the trash: anything else is moved there first."""
+    if request.POST.get("post") != "yes":
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/delete_permanently.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": "Delete comments permanently?",
+                "comments": list(queryset),
+                "opts": modeladmin.model._meta,
+                "action_name": "delete_permanently",
+            },
+        )
+    deleted, refused = 0, []
+    for comment in queryset.order_by("-depth"):
+        try:
+            services.delete_permanently(comment, request.user)
+            deleted += 1
+        except services.NotAllowed as refusal:
+            refused.append(str(refusal))
+        except Comment.DoesNotExist:
+            deleted += 1  # gone with the comment it replied to
+    if deleted:
+        modeladmin.message_user(request, f"{deleted} comment(s) deleted.", messages.SUCCESS)
+    for refusal in refused:
+        modeladmin.message_user(request, refusal, messages.WARNING)
+    return None
+
+
+class CommentAdminForm(forms.ModelForm):
+    """The status field offers only the moves the transition table allows from here."""
+
+    class Meta:
+        model = Comment
+        fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields and self.instance.pk:
+            current = self.instance.status
+            targets = {current} | {
+                services.TRANSITIONS[action].target
+                for action in services.allowed_actions(self.instance)
+            }
+            self.fields["status"].choices = [
+                (value, label) for value, label in Status.choices if value in targets
+            ]
+
+
+def action_for(current, target):
+    """The moderation action that takes a comment from ``current`` to ``target``."""
+    for action, rule in services.TRANSITIONS.items():
+        if current in rule.sources and rule.target == target:
+            return action
+    raise services.NotAllowed(f"A {current} comment cannot become {target}.")
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    """The moderation queue: pending comments first, newest first."""
+    """The moderation queue: status tabs, pending first, one-click decisions."""
 
-    list_display = ["excerpt", "status", "author_name", "post_link", "created_at"]
+    form = CommentAdminForm
+    list_display = ["comment_cell", "status_cell"]
+    list_display_links = None
     list_filter = ["status", "created_at", ("post", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["author_name", "author_email", "ip_address", "body"]
-    list_select_related = ["post"]
+    list_select_related = ["post", "parent", "moderated_by"]
     list_per_page = 50
-    actions = [approve, reject, mark_spam]
-
-    class Media:
-        css = {"all": ["admin/css/moderation.css"]}
-
+    actions = [approve, reject, mark_spam, move_to_trash, restore, delete_permanently]
     date_hierarchy = "created_at"
     ordering = [PENDING_FIRST.asc(), "-created_at"]
     fieldsets = [
@@ -69,6 +189,7 @@ class CommentAdmin(admin.ModelAdmin):
         (None, {"fields": ["author_name", "author_email", "author_url", "user", "body"]}),
         ("Moderation", {"fields": ["status", "status_reason", "moderated_by", "moderated_at"]}),
         ("Origin", {"fields": ["created_at", "ip_address", "user_agent"]}),
+        ("History", {"fields": ["history"]}),
     ]
     readonly_fields = [
         "post_link",
@@ -80,28 +201,14 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "ip_address",
         "user_agent",
+        "history",
     ]
 
-    @admin.display(description="Comment")
-    def excerpt(self, comment):
-        return Truncator(comment.body).chars(90)
+    class Media:
+        css = {"all": ["admin/css/moderation.css"]}
+        js = ["admin/js/moderation_queue.js"]
 
-    @admin.display(description="Post", ordering="post__title")
-    def post_link(self, comment):
-        return format_html('<a href="{}">{}</a>', comment.post.get_absolute_url(), comment.post)
-
-    @admin.display(description="In reply to")
-    def parent_context(self, comment):
-        if comment.parent is None:
-            return "—"
-        parent = comment.parent
-        return format_html("{} wrote: “{}”", parent.author_name, Truncator(parent.body).chars(300))
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.has_moderate_permission(request) or sees_all_posts(request.user):
-            return queryset
-        return queryset.filter(post__author__user=request.user)
+    # --- Permissions ---------------------------------------------------------------------------
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
@@ -111,6 +218,23 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # Comments come from readers, through the site.
+
+    def has_delete_permission(self, request, obj=None):
+        """Permanent deletion is for the trash only, and never of a placeholder for replies."""
+        allowed = super().has_delete_permission(request, obj)
+        return (
+            allowed
+            and self.has_moderate_permission(request)
+            and (obj is None or (obj.status == Status.TRASH and not services.holds_up(obj)))
+        )
+
+    def delete_model(self, request, obj):
+        services.delete_permanently(obj, request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # replaced by delete_permanently
+        return actions
 
     def lookup_allowed(self, lookup, value, request=None):
         """No filtering by a private field in the URL (that would reveal it letter by letter)."""
@@ -138,16 +262,343 @@ class CommentAdmin(admin.ModelAdmin):
         # Moderators judge a comment; they do not rewrite what a reader said.
         return [*self.readonly_fields, "author_name", "author_email", "author_url", "body"]
 
+    def get_list_display(self, request):
+        if self.has_moderate_permission(request):
+            return ["comment_cell", "status_cell", "row_actions", "commenter"]
+        return self.list_display
+
+    # --- The queue -----------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk"))))
+        )
+        if self.has_moderate_permission(request):
+            return queryset.annotate(
+                approved_by_email=_history_count(Status.APPROVED),
+                pending_by_email=_history_count(Status.PENDING),
+                spam_by_email=_history_count(Status.SPAM),
+            )
+        if sees_all_posts(request.user):
+            return queryset
+        return queryset.filter(post__author__user=request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "title": "Moderation queue",
+            **(extra_context or {}),
+            "status_tabs": self.status_tabs(request),
+            "moderates": self.has_moderate_permission(request),
+            "keys": [(key, services.TRANSITIONS[action].label) for action, key in KEYS.items()],
+        }
+        return super().changelist_view(request, extra_context)
+
+    def status_counts(self, request):
+        """Comments per status in this person's queue, in one query."""
+        counts = super().get_queryset(request)
+        if not (self.has_moderate_permission(request) or sees_all_posts(request.user)):
+            counts = counts.filter(post__author__user=request.user)
+        return counts.aggregate(
+            **{status: Count("pk", filter=Q(status=status)) for status in TABS},
+            all=Count("pk"),
+        )
+
+    def status_tabs(self, request):
+        counts = self.status_counts(request)
+        current = request.GET.get("status__exact", "")
+        base = reverse("admin:comments_comment_changelist")
+        tabs = [("", "All", counts["all"])] + [(s, Status(s).label, counts[s]) for s in TABS]
+        return [
+            {
+                "status": status,
+                "label": label,
+                "count": count,
+                "url": f"{base}?status__exact={status}" if status else base,
+                "current": status == current,
+            }
+            for status, label, count in tabs
+        ]
+
+    @admin.display(description="Comment")
+    def comment_cell(self, comment):
+        parent = ""
+        if comment.parent_id:
+            parent = format_html(
+                '<p class="queue-parent">In reply to <bdi>{}</bdi>: “{}”</p>',
+                comment.parent.author_name,
+                Truncator(comment.parent.body).chars(160),
+            )
+        staff = mark_safe(' <span class="queue-badge">Staff</span>') if comment.by_staff else ""
+        # Readers' pages show approved comments; moderators reach the others from the row.
+        on_site = (
+            format_html(' · <a href="{}">View on site</a>', comment.get_absolute_url())
+            if comment.is_approved
+            else ""
+        )
+        return format_html(
+            '<p class="queue-meta"><strong><bdi>{}</bdi></strong>{} on <a href="{}">{}</a>'
+            ' · <time datetime="{}">{}</time></p>'
+            '{}<div class="queue-body">{}</div>'
+            '<p class="queue-links"><a href="{}">Details and history</a>{}</p>',
+            comment.author_name,
+            staff,
+            reverse("admin:blog_post_change", args=[comment.post_id]),
+            comment.post,
+            comment.created_at.isoformat(),
+            date_format(timezone.localtime(comment.created_at), "j M Y, H:i"),
+            parent,
+            mark_safe(comment.body_html),  # sanitized when the comment was saved
+            reverse("admin:comments_comment_change", args=[comment.pk]),
+            on_site,
+        )
+
+    @admin.display(description="Status", ordering="status")
+    def status_cell(self, comment):
+        decided = ""
+        if comment.moderated_by:
+            decided = format_html(
+                '<br><span class="queue-by">by {}</span>', comment.moderated_by.get_username()
+            )
+        return format_html(
+            '<strong class="queue-status" data-status="{}">{}</strong>'
+            '<br><span class="queue-reason">{}</span>{}',
+            comment.status,
+            comment.get_status_display(),
+            comment.status_reason,
+            decided,
+        )
+
+    @admin.display(description="Commenter")
+    def commenter(self, comment):
+        return format_html(
+            '<span class="queue-email">{}</span><br>{}<br><span class="queue-agent">{}</span>'
+            '<br><span class="queue-history">History: {} approved · {} pending · {} spam</span>'
+            '<br><a href="{}">Block this commenter…</a>',
+            comment.author_email,
+            comment.ip_address or "no IP address",
+            Truncator(comment.user_agent).chars(60),
+            comment.approved_by_email or 0,
+            comment.pending_by_email or 0,
+            comment.spam_by_email or 0,
+            reverse("admin:comments_comment_block", args=[comment.pk]),
+        )
+
+    @admin.display(description="Decide")
+    def row_actions(self, comment):
+        act = reverse("admin:comments_comment_act", args=[comment.pk])
+        buttons = []
+        for action in services.allowed_actions(comment):
+            label = services.TRANSITIONS[action].label
+            if action == Action.REMOVE and comment.has_replies:
+                url = reverse("admin:comments_comment_remove", args=[comment.pk])
+                buttons.append(
+                    format_html(
+                        '<a class="button" href="{}" data-action="{}" data-key="{}">{}…</a>',
+                        url,
+                        action,
+                        KEYS[action],
+                        label,
+                    )
+                )
+                continue
+            buttons.append(
+                format_html(
+                    '<button type="submit" form="row-actions" formaction="{}" name="action" '
+                    'value="{}" data-action="{}" data-key="{}" class="button">{}</button>',
+                    act,
+                    action,
+                    action,
+                    KEYS[action],
+                    label,
+                )
+            )
+        if not comment.is_approved:
+            buttons.append(format_html('<a href="{}">View on site</a>', comment.get_absolute_url()))
+        return format_html('<div class="queue-actions">{}</div>', mark_safe(" ".join(buttons)))
+
+    # --- A comment's page ----------------------------------------------------------------------
+
+    @admin.display(description="Post", ordering="post__title")
+    def post_link(self, comment):
+        return format_html('<a href="{}">{}</a>', comment.post.get_absolute_url(), comment.post)
+
+    @admin.display(description="In reply to")
+    def parent_context(self, comment):
+        if comment.parent is None:
+            return "—"
+        parent = comment.parent
+        return format_html("{} wrote: “{}”", parent.author_name, Truncator(parent.body).chars(300))
+
+    @admin.display(description="Moderation log")
+    def history(self, comment):
+        return event_table(comment.events.select_related("actor"))
+
     def save_model(self, request, obj, form, change):
+        """A new status is a moderation decision: the services make it (and log it)."""
         if "status" in form.changed_data:
-            obj.moderate(obj.status, request.user)
-        super().save_model(request, obj, form, change)
+            before = form.initial["status"]
+            services.moderate(obj, action_for(before, obj.status), request.user)
+
+    def log_change(self, request, obj, message):
+        """The moderation log records decisions; there is nothing else to log here."""
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None and self.has_moderate_permission(request):
+            context["reply_url"] = reverse("admin:comments_comment_reply", args=[obj.pk])
+            context["may_reply"] = obj.accepts_replies
+            context["decide"] = [
+                (action, services.TRANSITIONS[action].label)
+                for action in services.allowed_actions(obj)
+            ]
+            context["act_url"] = reverse("admin:comments_comment_act", args=[obj.pk])
+            context["remove_url"] = reverse("admin:comments_comment_remove", args=[obj.pk])
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    # --- Views of the workbench ----------------------------------------------------------------
+
+    def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(function)
+
+        return [
+            path("<int:pk>/act/", view(self.act_view), name="comments_comment_act"),
+            path("<int:pk>/remove/", view(self.remove_view), name="comments_comment_remove"),
+            path("<int:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
+            path("<int:pk>/block/", view(self.block_view), name="comments_comment_block"),
+            *super().get_urls(),
+        ]
+
+    def _moderated_comment(self, request, pk):
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+
+    def act_view(self, request, pk):
+        """One decision on one comment: a row button, a key, or the comment's page."""
+        comment = self._moderated_comment(request, pk)
+        if request.method != "POST":
+            return redirect("admin:comments_comment_change", pk)
+        return decide(
+            request,
+            comment,
+            lambda request, comment: reverse("admin:comments_comment_change", args=[comment.pk]),
+            lambda comment: {"counts": self.status_counts(request)},
+        )
+
+    def remove_view(self, request, pk):
+        """Move a comment to the trash, choosing the fate of its replies."""
+        comment = self._moderated_comment(request, pk)
+        form = RemoveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.moderate(
+                    comment, Action.REMOVE, request.user, replies=form.cleaned_data["replies"]
+                )
+                self.message_user(request, "The comment is in the trash.", messages.SUCCESS)
+            except services.NotAllowed as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            return redirect("admin:comments_comment_changelist")
+        with_replies = [comment] if comment.replies.exists() else []
+        return self.remove_confirmation(request, [comment], with_replies, form, single=True)
+
+    def remove_confirmation(self, request, comments, with_replies, form, single=False):
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/remove_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Move to the trash?",
+                "opts": self.model._meta,
+                "comments": comments,
+                "with_replies": with_replies,
+                "form": form,
+                "single": single,
+            },
+        )
+
+    def reply_view(self, request, pk):
+        """A moderator answers from the admin, as themselves, published at once."""
+        comment = self._moderated_comment(request, pk)
+        if request.method != "POST":
+            return redirect("admin:comments_comment_change", pk)
+        body = request.POST.get("body", "").strip()
+        if not body:
+            self.message_user(request, "Write a reply first.", messages.ERROR)
+            return redirect("admin:comments_comment_change", pk)
+        try:
+            reply = services.reply_as_staff(comment, request.user, body)
+        except services.NotAllowed as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return redirect("admin:comments_comment_change", pk)
+        self.message_user(
+            request,
+            format_html(
+                'Your reply is published: <a href="{}">see it</a>.', reply.get_absolute_url()
+            ),
+            messages.SUCCESS,
+        )
+        return redirect("admin:comments_comment_change", pk)
+
+    def block_view(self, request, pk):
+        """Block a commenter's email or address, after seeing what else that would catch."""
+        comment = self._moderated_comment(request, pk)
+        candidates = _block_candidates(comment)
+        if request.method == "POST":
+            chosen = {term.kind: term for term, _ in candidates}.get(request.POST.get("kind"))
+            action = request.POST.get("block_action", BlockedTerm.Action.SPAM)
+            if chosen is None or action not in BlockedTerm.Action.values:
+                raise PermissionDenied
+            term, created = BlockedTerm.objects.update_or_create(
+                kind=chosen.kind,
+                value=chosen.value,
+                defaults={"action": action, "note": f"From comment #{comment.pk}."},
+                create_defaults={
+                    "action": action,
+                    "note": f"From comment #{comment.pk}.",
+                    "created_by": request.user,
+                },
+            )
+            verb = "Blocked" if created else "Updated the blocklist entry"
+            self.message_user(
+                request, f"{verb}: {term} ({term.get_action_display().lower()}).", messages.SUCCESS
+            )
+            return redirect("admin:comments_comment_change", pk)
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/block.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Block this commenter",
+                "opts": self.model._meta,
+                "comment": comment,
+                "candidates": candidates,
+                "actions": BlockedTerm.Action.choices,
+            },
+        )
+
+
+def _block_candidates(comment):
+    """The entries that would block this commenter, each with the other comments it catches."""
+    candidates = [BlockedTerm(kind=BlockedTerm.Kind.EMAIL, value=comment.author_email.lower())]
+    if comment.ip_address:
+        candidates.append(BlockedTerm(kind=BlockedTerm.Kind.IP, value=comment.ip_address))
+    found = []
+    for term in candidates:
+        if term.kind == BlockedTerm.Kind.EMAIL:
+            others = Comment.objects.filter(author_email__iexact=term.value)
+        else:
+            others = Comment.objects.filter(ip_address=term.value)
+        others = others.exclude(pk=comment.pk).select_related("post").order_by("-created_at")
+        found.append((term, {"count": others.count(), "latest": list(others[:10])}))
+    return found
 
 
 @admin.register(BlockedTerm)
 class BlockedTermAdmin(admin.ModelAdmin):
-    list_display = ["value", "kind", "note", "created_by", "created_at"]
-    list_filter = ["kind"]
+    list_display = ["value", "kind", "action", "note", "created_by", "created_at"]
+    list_filter = ["kind", "action"]
     search_fields = ["value", "note"]
     readonly_fields = ["created_by", "created_at"]
 

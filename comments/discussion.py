@@ -8,64 +8,57 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q
 
+from .closing import load_state
 from .forms import CommentForm
 from .models import Comment
-from .moderation import discussion_is_closed
-
-OWN_COMMENTS_KEY = "comments.own"
-
-
-def own_comment_ids(request):
-    """Comments this browser wrote: their authors see them while they await moderation."""
-    return request.session.get(OWN_COMMENTS_KEY, [])
-
-
-def remember_own_comment(request, comment):
-    ids = [comment.pk, *own_comment_ids(request)]
-    request.session[OWN_COMMENTS_KEY] = ids[:50]
-
-
-def thread_page(post, request):
-    """The requested page of top-level comments, each with ``children`` filled in.
-
-    A top-level comment the reader may not see, kept because of its visible replies,
-    is marked ``removed`` and shows as a placeholder.
-    """
-    own_ids = own_comment_ids(request)
-    comments = Comment.objects.filter(post=post)
-    paginator = Paginator(comments.threads_visible_to(own_ids), settings.COMMENTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("cpage"))
-    roots = list(page.object_list)
-    replies = list(comments.visible_to(own_ids).filter(root__in=roots)) if roots else []
-    nodes = {comment.pk: comment for comment in roots + replies}
-    for comment in nodes.values():
-        comment.children = []
-    for comment in roots:
-        comment.removed = not comment.is_visible_to(own_ids)
-    for reply in replies:
-        # A reply whose parent is hidden (rejected later) hangs from its thread's root.
-        (nodes.get(reply.parent_id) or nodes[reply.root_id]).children.append(reply)
-    page.object_list = roots
-    return page, nodes
-
-
-def page_number_of(comment):
-    """The discussion page a comment appears on, for permalinks."""
-    root = comment.root or comment
-    earlier = (
-        Comment.objects.filter(post=comment.post_id)
-        .threads_visible_to()
-        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, id__lt=root.pk))
-        .count()
-    )
-    return earlier // settings.COMMENTS_PER_PAGE + 1
-
+from .services import allowed_actions
+from .viewer import Viewer
 
 REMEMBER_COOKIE = "comment_author"
 REMEMBER_SALT = "comments.remember"
 REMEMBERED_FIELDS = ("author_name", "author_email", "author_url")
+
+
+def thread_page(post, viewer, state, number=None):
+    """The requested page of top-level comments, each with ``children`` filled in.
+
+    A comment the viewer may not read, kept because replies they can read hang from it, is
+    marked ``removed`` and shows as a placeholder, at any depth; a comment removed with its
+    replies hidden takes its sub-thread out of view.
+    """
+    comments = Comment.objects.filter(post=post).select_related("user")
+    paginator = Paginator(comments.threads_visible_to(viewer), settings.COMMENTS_PER_PAGE)
+    page = paginator.get_page(number)
+    roots = list(page.object_list)
+    replies = list(comments.filter(root__in=roots)) if roots else []
+    children = {}
+    for reply in replies:
+        children.setdefault(reply.parent_id, []).append(reply)
+    page.object_list = _prune(roots, children, viewer, state)
+    return page
+
+
+def _prune(comments, children, viewer, state):
+    """The comments, with the sub-threads the viewer sees; those they see nothing of go.
+
+    Each kept comment learns whether the viewer may reply to it and, for moderators,
+    which moderation actions apply to it.
+    """
+    kept = []
+    for comment in comments:
+        shown = viewer.sees(comment)
+        if not shown and comment.replies_hidden:
+            continue
+        comment.children = _prune(children.get(comment.pk, []), children, viewer, state)
+        if not shown and not comment.children:
+            continue
+        comment.removed = not shown
+        comment.can_reply = shown and viewer.may_reply_to(comment, state)
+        if viewer.moderates and shown:
+            comment.moderation_actions = allowed_actions(comment)
+        kept.append(comment)
+    return kept
 
 
 def remembered_author(request):
@@ -82,28 +75,43 @@ def remembered_author(request):
     }
 
 
-def _reply_target(parent_id, nodes):
-    """The approved comment on this page that the reader is replying to, if any."""
+def _find(page, pk):
+    stack = list(page.object_list)
+    while stack:
+        comment = stack.pop()
+        if comment.pk == pk:
+            return comment
+        stack.extend(comment.children)
+    return None
+
+
+def _reply_target(parent_id, page):
+    """The comment on this page that the reader is replying to, if they may."""
     try:
-        comment = nodes.get(int(parent_id))
-    except (TypeError, ValueError):
+        comment = _find(page, int(parent_id))
+    except (TypeError, ValueError, OverflowError):
         return None
-    return comment if comment is not None and comment.is_approved else None
+    return comment if comment is not None and comment.can_reply else None
 
 
 def discussion_context(request, post, form=None):
     """Everything the discussion area of a post page needs."""
-    page, nodes = thread_page(post, request)
+    viewer = Viewer.of(request)
+    state = load_state(post)
+    page = thread_page(post, viewer, state, request.GET.get("cpage"))
     parent_id = form["parent"].value() if form is not None else request.GET.get("replyto")
-    reply_to = _reply_target(parent_id, nodes)
+    reply_to = _reply_target(parent_id, page)
     if form is None:
         initial = remembered_author(request)
         if reply_to:
             initial["parent"] = reply_to.pk
         form = CommentForm(post=post, user=request.user, initial=initial)
     return {
+        "post": post,
+        "viewer": viewer,
         "comment_page": page,
         "comment_form": form,
         "reply_to": reply_to,
-        "discussion_closed": discussion_is_closed(post),
+        "discussion": state,
+        "discussion_closed": state.closed,
     }

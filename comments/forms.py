@@ -1,12 +1,16 @@
+import hashlib
 import time
 import unicodedata
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import URLValidator
+from django.utils import timezone
 
 from .models import Comment
+from .moderation import Verdict, hold
 
 FORM_SALT = "comments.form"
 # A form open longer than this is re-issued rather than trusted: its signed timestamp
@@ -23,11 +27,21 @@ def refuse_control_characters(value):
         )
 
 
+def digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fingerprint(text):
+    """The text as a duplicate check compares it: whitespace and case do not count."""
+    return digest(" ".join(text.split()).casefold())
+
+
 class CommentForm(forms.ModelForm):
     """A reader's comment, with the bot traps riding along as hidden fields.
 
-    Bot traps never show an error: ``bot_trap`` names the tripped check and the
-    comment is kept as spam, so a bot learns nothing.
+    Bot traps never show an error, so a bot learns nothing: a filled honeypot is kept as
+    spam; a form sent too fast, unsigned or used twice waits for a moderator with the reason
+    (a person whose browser filled the form in for them must not lose their comment).
     """
 
     author_url = forms.URLField(
@@ -104,35 +118,51 @@ class CommentForm(forms.ModelForm):
         return cleaned_data
 
     def clean_parent(self):
-        """A reply attaches to a visible comment of the same post, within the depth limit."""
+        """A reply answers a published comment of the same post."""
         parent_id = self.cleaned_data.get("parent")
         if parent_id is None:
             return None
-        parent = Comment.objects.approved().filter(post=self.post, pk=parent_id).first()
-        if parent is None:
+        parent = Comment.objects.filter(post=self.post, pk=parent_id).first()
+        if parent is None or not parent.accepts_replies:
             raise forms.ValidationError(
                 "The comment you are replying to is no longer available.", code="parent"
             )
-        if parent.depth >= settings.COMMENTS_MAX_DEPTH - 1:
-            parent = parent.parent  # The deepest level replies as a sibling.
         return parent
 
     @property
-    def bot_trap(self):
-        """The name of the bot check this submission tripped, or ""."""
+    def trap(self):
+        """The verdict of the bot check this submission tripped, or None."""
         if self.cleaned_data.get("homepage_url"):
-            return "honeypot field"
+            return Verdict(Comment.Status.SPAM, "Spam: the hidden honeypot field was filled in.")
         issued = self._issued()
         if issued is None:
-            return "form signature check"
-        if time.time() - issued.get("at", 0) < settings.COMMENTS_MIN_SECONDS:
-            return "minimum-time check"
-        return ""
+            return hold("the form's signed timestamp was missing or forged.")
+        elapsed = time.time() - issued.get("at", 0)
+        if elapsed < settings.COMMENTS_MIN_SECONDS:
+            return hold(
+                f"sent {max(int(elapsed), 0)} s after the form was shown "
+                f"(minimum {settings.COMMENTS_MIN_SECONDS} s)."
+            )
+        if self._form_used_for_other_text():
+            return hold("this form had already been used to send another comment.")
+        return None
+
+    def _form_used_for_other_text(self):
+        since = timezone.now() - timedelta(seconds=FORM_MAX_AGE)
+        return (
+            Comment.objects.filter(post=self.post, created_at__gte=since)
+            .filter(form_token=digest(self.cleaned_data["issued"]))
+            .exclude(fingerprint=fingerprint(self.cleaned_data["body"]))
+            .exists()
+        )
 
     def save(self, commit=True):
         comment = super().save(commit=False)
         comment.post = self.post
         comment.parent = self.cleaned_data.get("parent")
+        comment.fingerprint = fingerprint(comment.body)
+        issued = self.cleaned_data.get("issued")
+        comment.form_token = digest(issued) if issued else ""
         if self.user:
             comment.user = self.user
             name = self.user.get_full_name() or self.user.get_username()

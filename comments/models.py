@@ -1,6 +1,7 @@
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Upper
@@ -15,29 +16,31 @@ from .sanitize import render_comment_html
 PENDING_FIRST = models.Case(models.When(status="pending", then=0), default=1)
 
 
-def _visible(own_ids):
-    return Q(status=Comment.Status.APPROVED) | Q(pk__in=own_ids, status=Comment.Status.PENDING)
-
-
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
-    def visible_to(self, own_ids=()):
-        """Approved comments, plus the reader's own comments awaiting moderation."""
-        return self.filter(_visible(own_ids))
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
 
     def top_level(self):
         return self.filter(parent__isnull=True)
 
-    def threads_visible_to(self, own_ids=()):
-        """Top-level comments that open a thread the reader sees.
+    def visible_to(self, viewer):
+        """What ``viewer`` (a ``comments.viewer.Viewer``) may read."""
+        return self.filter(viewer.sees_q())
+
+    def threads_visible_to(self, viewer):
+        """Top-level comments that open a thread the viewer sees.
 
         A removed comment whose replies are visible still opens its thread (shown as a
-        placeholder), so the replies keep their place and their context.
+        placeholder), so the replies keep their place and their context; one removed with
+        its replies hidden does not.
         """
-        visible_reply = Comment.objects.filter(_visible(own_ids), root=OuterRef("pk"))
-        return self.top_level().filter(_visible(own_ids) | Exists(visible_reply))
+        visible_reply = Comment.objects.filter(viewer.sees_q(), root=OuterRef("pk"))
+        return self.top_level().filter(
+            viewer.sees_q() | (Q(replies_hidden=False) & Exists(visible_reply))
+        )
 
     def moderation_queue(self):
         """Pending first, then newest first."""
@@ -56,6 +59,7 @@ class Comment(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         SPAM = "spam", "Spam"
+        TRASH = "trash", "Trash"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -95,6 +99,26 @@ class Comment(models.Model):
         related_name="+",
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    by_staff = models.BooleanField(
+        default=False, editable=False, help_text="Written by a moderator, shown as staff."
+    )
+    replies_hidden = models.BooleanField(
+        default=False, editable=False, help_text="Removed with its replies hidden from readers."
+    )
+    removed_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The comment whose removal took this reply to the trash.",
+    )
+    # Spam defences: the browser that wrote it (a signed cookie), the form it came from and
+    # its text, normalised, for duplicate checks. Digests only.
+    browser_key = models.CharField(max_length=64, blank=True, editable=False)
+    form_token = models.CharField(max_length=64, blank=True, editable=False)
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -110,11 +134,19 @@ class Comment(models.Model):
             ),
             # The moderation queue, newest first.
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
-            # "Has this commenter an approved comment?" (emails compare case-insensitively).
+            # A commenter's history in the queue (emails compare case-insensitively).
+            models.Index(Upper("author_email"), "status", name="comment_email_status_idx"),
+            # "Has this browser an approved comment?"
             models.Index(
-                Upper("author_email"),
-                condition=Q(status="approved"),
-                name="comment_approved_email_idx",
+                fields=["browser_key"],
+                condition=Q(status="approved") & ~Q(browser_key=""),
+                name="comment_approved_browser_idx",
+            ),
+            # Duplicate and reused-form checks look at a post's recent comments.
+            models.Index(fields=["post", "-created_at"], name="comment_post_recent_idx"),
+            # Emptying the trash.
+            models.Index(
+                fields=["moderated_at"], condition=Q(status="trash"), name="comment_trash_idx"
             ),
         ]
         constraints = [
@@ -134,7 +166,9 @@ class Comment(models.Model):
         return f"{self.author_name} on “{self.post}”"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_comment_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_comment_html(self.body)
         if self.parent is not None:
             self.root_id = self.parent.root_id or self.parent.pk
             self.depth = self.parent.depth + 1
@@ -147,30 +181,35 @@ class Comment(models.Model):
     def is_approved(self):
         return self.status == self.Status.APPROVED
 
-    def is_visible_to(self, own_ids=()):
-        """The rule of ``CommentQuerySet.visible_to``, for a comment already loaded."""
-        return self.is_approved or (self.status == self.Status.PENDING and self.pk in own_ids)
+    def reply_parent(self):
+        """Where a reply to this comment hangs: the deepest level replies as its sibling."""
+        return self.parent if self.depth >= settings.COMMENTS_MAX_DEPTH - 1 else self
 
-    def moderate(self, status, user):
-        self.status = status
-        self.moderated_by = user
-        self.moderated_at = timezone.now()
+    @property
+    def accepts_replies(self):
+        """Replies attach to published comments only (the discussion must be open too)."""
+        return self.is_approved
 
 
 class BlockedTerm(models.Model):
-    """A moderator-kept rule: comments matching it go straight to spam."""
+    """A moderator-kept rule: comments matching it are held for review or go to spam."""
 
     class Kind(models.TextChoices):
         PHRASE = "phrase", "Word or phrase"
         EMAIL = "email", "Email address or @domain"
         IP = "ip", "IP address or network"
 
+    class Action(models.TextChoices):
+        HOLD = "hold", "Hold for review"
+        SPAM = "spam", "Send to spam"
+
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PHRASE)
     value = models.CharField(
         max_length=200,
-        help_text="A phrase (matched anywhere, any case), an email or @domain, "
+        help_text="A word or phrase (matched as whole words, any case), an email or @domain, "
         "or an IP address or network such as 203.0.113.0/24.",
     )
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.SPAM)
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -186,9 +225,10 @@ class BlockedTerm(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.value}"
 
-    def clean(self):
-        from django.core.exceptions import ValidationError
+    def get_absolute_url(self):
+        return reverse("admin:comments_blockedterm_change", args=[self.pk])
 
+    def clean(self):
         self.value = self.value.strip()
         if self.kind == self.Kind.IP:
             try:
@@ -199,3 +239,96 @@ class BlockedTerm(models.Model):
             self.value = self.value.lower()
             if "@" not in self.value:
                 raise ValidationError({"value": "Enter an email address or @domain."})
+        elif not self.value:
+            raise ValidationError({"value": "Enter a word or phrase."})
+
+
+class Discussion(models.Model):
+    """Whether a post takes comments, and who decided. A post without one is open.
+
+    Closing by age (``COMMENTS_CLOSE_AFTER_DAYS``) and site-wide (``COMMENTS_CLOSED``) are
+    settings; this row records what moderators decided: an explicit close, an override that
+    keeps an old post open, a scheduled close.
+    """
+
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, primary_key=True, related_name="discussion"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    close_reason = models.CharField(max_length=200, blank=True)
+    keep_open = models.BooleanField(
+        default=False, help_text="A moderator reopened it: it stays open past the age limit."
+    )
+    closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="A scheduled close; empty for none."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(keep_open=False),
+                name="discussion_closed_is_not_kept_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"Discussion of “{self.post}”"
+
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#comments"
+
+
+class ModerationEvent(models.Model):
+    """One change of discussion state: who, when, from, to and why. Appended, never edited."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted"
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        SPAM = "spam", "Marked as spam"
+        UNAPPROVE = "unapprove", "Sent back to pending"
+        REMOVE = "remove", "Moved to the trash"
+        RESTORE = "restore", "Restored"
+        DELETE = "delete", "Deleted permanently"
+        CLOSE = "close", "Closed the discussion"
+        REOPEN = "reopen", "Reopened the discussion"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    comment_number = models.BigIntegerField(
+        null=True, blank=True, help_text="Kept when the comment is deleted."
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    from_state = models.CharField("from", max_length=10, blank=True)
+    to_state = models.CharField("to", max_length=10, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: the site's rules, or an anonymous reader.",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["comment", "-created_at"], name="event_comment_idx"),
+            models.Index(fields=["post", "-created_at"], name="event_post_idx"),
+        ]
+
+    def __str__(self):
+        subject = f"comment #{self.comment_number}" if self.comment_number else f"“{self.post}”"
+        return f"{self.get_action_display()}: {subject}"
+
+    def get_absolute_url(self):
+        if self.comment_id:
+            return self.comment.get_absolute_url()
+        return self.post.get_absolute_url()

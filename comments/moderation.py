@@ -1,28 +1,16 @@
-"""The moderation policy: is a discussion open, and what status does a new comment get.
+"""The moderation policy: what status a new comment gets, and why.
 
 Each verdict carries the reason, so a held comment always says which rule held it.
 """
 
 import ipaddress
+import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from .models import BlockedTerm, Comment
 from .sanitize import count_links
-
-
-def discussion_is_closed(post):
-    """Closed by a moderator, by the site-wide switch, or by age."""
-    if post.comments_closed or settings.COMMENTS_CLOSED:
-        return True
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    return bool(
-        days and post.published_at and post.published_at < timezone.now() - timedelta(days=days)
-    )
 
 
 @dataclass(frozen=True)
@@ -31,60 +19,73 @@ class Verdict:
     reason: str
 
 
+def hold(reason):
+    return Verdict(Comment.Status.PENDING, f"Held: {reason}")
+
+
+def phrase_pattern(phrase):
+    """Whole words, any case, in any script: "ass" does not match "classic"."""
+    return re.compile(rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)")
+
+
+def matches(term, comment):
+    """Does blocklist entry ``term`` catch ``comment``?"""
+    if term.kind == BlockedTerm.Kind.PHRASE:
+        text = " ".join([comment.author_name, comment.author_url, comment.body]).casefold()
+        return bool(phrase_pattern(term.value).search(text))
+    if term.kind == BlockedTerm.Kind.EMAIL:
+        email = comment.author_email.casefold()
+        return email == term.value or (term.value.startswith("@") and email.endswith(term.value))
+    if not comment.ip_address:
+        return False
+    address = ipaddress.ip_address(comment.ip_address)
+    network = ipaddress.ip_network(term.value, strict=False)
+    return address.version == network.version and address in network
+
+
 def _blocked_by(comment):
-    """The first blocklist entry the comment matches, if any."""
-    text = " ".join([comment.author_name, comment.author_url, comment.body]).casefold()
-    email = comment.author_email.casefold()
-    address = ipaddress.ip_address(comment.ip_address) if comment.ip_address else None
-    for term in BlockedTerm.objects.all():
-        if term.kind == BlockedTerm.Kind.PHRASE and term.value.casefold() in text:
-            return term
-        if term.kind == BlockedTerm.Kind.EMAIL and (
-            email == term.value or (term.value.startswith("@") and email.endswith(term.value))
-        ):
-            return term
-        if term.kind == BlockedTerm.Kind.IP and address:
-            network = ipaddress.ip_network(term.value, strict=False)
-            if address.version == network.version and address in network:
-                return term
-    return None
+    """The blocklist entry that decides the comment: a spam entry before a hold entry."""
+    terms = sorted(BlockedTerm.objects.all(), key=lambda t: t.action != BlockedTerm.Action.SPAM)
+    return next((term for term in terms if matches(term, comment)), None)
 
 
-def judge(comment, *, bot_trap=""):
-    """Decide a new comment's status; ``bot_trap`` names a tripped bot check."""
-    if bot_trap:
-        return Verdict(Comment.Status.SPAM, f"Caught by the {bot_trap}.")
+def describe(term):
+    if term.kind == BlockedTerm.Kind.PHRASE:
+        return f"blocked phrase “{term.value}”"
+    if term.kind == BlockedTerm.Kind.EMAIL:
+        return f"blocked email “{term.value}”"
+    return f"blocked address “{term.value}”"
+
+
+def judge(comment):
+    """Decide a new comment's status by the site's rules."""
     term = _blocked_by(comment)
+    if term and term.action == BlockedTerm.Action.SPAM:
+        return Verdict(Comment.Status.SPAM, f"Spam: {describe(term)}.")
     if term:
-        return Verdict(Comment.Status.SPAM, f"Matched the blocklist entry “{term}”.")
+        return hold(f"{describe(term)}.")
     links = count_links(comment.body)
     if links > settings.COMMENTS_MAX_LINKS:
-        return Verdict(
-            Comment.Status.PENDING,
-            f"Held: {links} links (more than {settings.COMMENTS_MAX_LINKS}).",
-        )
+        return hold(f"{links} links (limit {settings.COMMENTS_MAX_LINKS}).")
     if comment.user and comment.user.has_perm("comments.moderate_comment"):
         return Verdict(Comment.Status.APPROVED, "Written by a moderator.")
     if settings.COMMENTS_AUTO_APPROVE_KNOWN and _is_known_commenter(comment):
-        return Verdict(
-            Comment.Status.APPROVED, "This name and email already have an approved comment."
-        )
+        return Verdict(Comment.Status.APPROVED, "Known commenter: an earlier comment was approved.")
     return Verdict(Comment.Status.PENDING, "New comments wait for a moderator.")
 
 
 def _is_known_commenter(comment):
-    """An approved comment under the same name and email (as WordPress does).
+    """This account, or this browser (its signed cookie), wrote an approved comment before.
 
-    An account's email only vouches for comments written while logged in to it, so
-    nobody can borrow a staff member's address.
+    A typed name and email prove nothing: anyone can type them.
     """
-    email = comment.author_email
-    if not email:
+    approved = Comment.objects.approved()
+    if comment.user_id:
+        return approved.filter(user=comment.user_id).exists()
+    if not comment.browser_key:
         return False
-    if comment.user is None and (get_user_model().objects.filter(email__iexact=email).exists()):
-        return False
-    return (
-        Comment.objects.approved()
-        .filter(author_email__iexact=email, author_name=comment.author_name)
-        .exists()
-    )
+    return approved.filter(
+        user__isnull=True,
+        browser_key=comment.browser_key,
+        author_email__iexact=comment.author_email,
+    ).exists()

@@ -1,34 +1,35 @@
 import json
+import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
 from blog.views import render_post
 
-from .discussion import (
-    REMEMBER_COOKIE,
-    REMEMBER_SALT,
-    REMEMBERED_FIELDS,
-    own_comment_ids,
-    page_number_of,
-    remember_own_comment,
-)
-from .forms import CommentForm
-from .models import Comment
-from .moderation import discussion_is_closed, judge
-from .notifications import notify_pending_comment
+from . import services
+from .closing import load_state
+from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS
+from .forms import CommentForm, digest
+from .models import Comment, ModerationEvent
 from .ratelimit import allow_post, client_ip
+from .viewer import Viewer, own_comment_ids, remember_own_comment
 
 CLOSED_MESSAGE = "Comments are closed on this post; your comment was not saved."
-
-
-class DiscussionClosed(Exception):
-    pass
+DUPLICATE_MESSAGE = (
+    "You have already posted this comment here, so it was not posted again. "
+    "Your text is kept below if you want to change it."
+)
+# A long-lived signed cookie naming this browser: proof that it wrote earlier comments.
+BROWSER_COOKIE = "commenter"
+BROWSER_SALT = "comments.browser"
+YEAR = 365 * 24 * 3600
 
 
 @require_POST
@@ -43,77 +44,163 @@ def post_comment(request, slug):
         )
         response["Retry-After"] = str(settings.COMMENTS_RATE_WINDOW)
         return response
-    if discussion_is_closed(post):
-        messages.error(request, CLOSED_MESSAGE)
-        return render_post(request, post, form=form, status=403)
+    if load_state(post).closed:
+        return _refuse_closed(request, post, form)
     if not form.is_valid():
-        return render_post(request, post, form=form, status=400)
+        return render_post(request, post, {"comment_form": form}, status=400)
     comment = form.save(commit=False)
     comment.ip_address = ip
     comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
+    browser = _browser_token(request)
+    if form.user is None:
+        comment.browser_key = digest(browser)
+    base_url = request.build_absolute_uri("/")[:-1]
     try:
-        save_unless_closed(comment, bot_trap=form.bot_trap)
-    except DiscussionClosed:
-        messages.error(request, CLOSED_MESSAGE)
-        return render_post(request, post, form=form, status=403)
-    if comment.status == Comment.Status.PENDING:
-        base_url = request.build_absolute_uri("/")[:-1]
-        transaction.on_commit(lambda: notify_pending_comment(comment, base_url))
-    return _after_posting(request, comment, form)
+        services.submit(comment, trap=form.trap, base_url=base_url)
+    except services.DiscussionClosed:
+        return _refuse_closed(request, post, form)
+    except services.Duplicate as duplicate:
+        if not duplicate.same_form:
+            form.add_error(None, DUPLICATE_MESSAGE)
+            return render_post(request, post, {"comment_form": form}, status=400)
+        comment = duplicate.comment  # a double-click: the first click stored it
+    except services.NotAllowed as refusal:
+        form.add_error("parent", str(refusal))
+        return render_post(request, post, {"comment_form": form}, status=400)
+    response = _after_posting(request, comment)
+    if form.user is None:
+        _remember_author(response, form)
+        response.set_signed_cookie(
+            BROWSER_COOKIE, browser, salt=BROWSER_SALT, max_age=YEAR, **_cookie_flags()
+        )
+    return response
 
 
-def save_unless_closed(comment, bot_trap=""):
-    """Check the switch and insert in one transaction holding the post's row lock.
-
-    A moderator closing the discussion updates that row, so a comment racing the
-    close is either stored before it or refused: never accepted after it.
-    """
-    # Judged first: the moderation rules' queries need not hold the lock.
-    verdict = judge(comment, bot_trap=bot_trap)
-    comment.status, comment.status_reason = verdict.status, verdict.reason
-    with transaction.atomic():
-        post = Post.objects.select_for_update().get(pk=comment.post_id)
-        if discussion_is_closed(post):
-            raise DiscussionClosed
-        comment.save()
+def _refuse_closed(request, post, form):
+    messages.error(request, CLOSED_MESSAGE)
+    return render_post(request, post, {"comment_form": form}, status=403)
 
 
-def _after_posting(request, comment, form):
+def _browser_token(request):
+    token = request.get_signed_cookie(BROWSER_COOKIE, default="", salt=BROWSER_SALT)
+    return token if 20 <= len(token) <= 64 else secrets.token_urlsafe(24)
+
+
+def _cookie_flags():
+    return {"secure": not settings.DEBUG, "httponly": True, "samesite": "Lax"}
+
+
+def _after_posting(request, comment):
     if comment.status == Comment.Status.APPROVED:
         messages.success(request, "Thank you: your comment is published.")
     else:
         messages.success(request, "Thank you: your comment is awaiting moderation.")
-    if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
-        remember_own_comment(request, comment)
-        url = f"{comment.post.get_absolute_url()}{_page_query(comment)}#comment-{comment.pk}"
+    if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
+        return redirect(f"{comment.post.get_absolute_url()}#comments")
+    remember_own_comment(request, comment)
+    return redirect(Viewer.of(request).location_of(comment))
+
+
+def _remember_author(response, form):
+    if form.cleaned_data.get("remember"):
+        values = {field: form.cleaned_data.get(field, "") for field in REMEMBERED_FIELDS}
+        response.set_signed_cookie(
+            REMEMBER_COOKIE, json.dumps(values), salt=REMEMBER_SALT, max_age=YEAR, **_cookie_flags()
+        )
     else:
-        url = f"{comment.post.get_absolute_url()}#comments"
-    response = redirect(url)
-    if form.user is None:
-        if form.cleaned_data.get("remember"):
-            values = {field: form.cleaned_data.get(field, "") for field in REMEMBERED_FIELDS}
-            response.set_signed_cookie(
-                REMEMBER_COOKIE,
-                json.dumps(values),
-                salt=REMEMBER_SALT,
-                max_age=365 * 24 * 3600,
-                secure=not settings.DEBUG,
-                httponly=True,
-                samesite="Lax",
-            )
-        else:
-            response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
-    return response
-
-
-def _page_query(comment):
-    page = page_number_of(comment)
-    return f"?cpage={page}" if page > 1 else ""
+        response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
 
 
 def permalink(request, pk):
-    """A comment's lasting address: its post, on the page of the discussion that shows it."""
+    """A comment's lasting address: its post, on the page of the discussion that shows it.
+
+    Moderators reach any comment this way (the admin's "View on site"), shown in place and
+    marked; everyone else only what they may read.
+    """
     comment = get_object_or_404(Comment.objects.select_related("post", "root"), pk=pk)
-    if not comment.is_visible_to(own_comment_ids(request)) or not comment.post.is_public:
+    viewer = Viewer(request.user, own_comment_ids(request), revealed=comment.pk)
+    posts = Post.objects.visible_to(request.user)
+    if not viewer.sees(comment) or not posts.filter(pk=comment.post_id).exists():
         raise Http404("No such comment.")
-    return redirect(f"{comment.post.get_absolute_url()}{_page_query(comment)}#comment-{comment.pk}")
+    return redirect(viewer.location_of(comment))
+
+
+def _back(request, comment, fallback):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback(request, comment))
+
+
+def decide(request, comment, fallback, details):
+    """One moderation decision from a button: JSON for the page's script, else a redirect.
+
+    The redirect goes to a safe ``next``, else to ``fallback(request, comment)``;
+    ``details(comment)`` adds what the asking page updates (its counts).
+    """
+    action = request.POST.get("action", "")
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        services.moderate(comment, action, request.user)
+    except services.NotAllowed as refusal:
+        if wants_json:
+            return JsonResponse({"error": str(refusal)}, status=409)
+        messages.error(request, str(refusal))
+        return _back(request, comment, fallback)
+    message = f"{ModerationEvent.Action(action).label}: the comment by {comment.author_name}."
+    if wants_json:
+        return JsonResponse(
+            {
+                "status": comment.status,
+                "status_label": comment.get_status_display(),
+                "reason": comment.status_reason,
+                "actions": services.allowed_actions(comment),
+                "message": message,
+                **details(comment),
+            }
+        )
+    messages.success(request, message)
+    return _back(request, comment, fallback)
+
+
+@require_POST
+def moderate(request, pk):
+    """Approve, reject, mark as spam… a comment from the post's page."""
+    if not request.user.has_perm("comments.moderate_comment"):
+        raise PermissionDenied
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    return decide(request, comment, _in_place, _counts_on_post)
+
+
+def _in_place(request, comment):
+    """Back to the comment on its page, shown even if the decision hid it from readers."""
+    return Viewer(request.user, revealed=comment.pk).location_of(comment)
+
+
+def _counts_on_post(comment):
+    return Comment.objects.filter(post=comment.post_id).aggregate(
+        pending=Count("pk", filter=Q(status=Comment.Status.PENDING)),
+        approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+    )
+
+
+@require_POST
+def discussion_switch(request, slug):
+    """Close or reopen a post's discussion from its page."""
+    user = request.user
+    if not (user.has_perm("comments.moderate_comment") and user.has_perm("blog.change_discussion")):
+        raise PermissionDenied
+    post = get_object_or_404(Post.objects.visible_to(user), slug=slug)
+    reason = request.POST.get("reason", "").strip()
+    try:
+        if request.POST.get("action") == "close":
+            services.close(post, user, reason)
+            messages.success(request, "The discussion is closed; the thread stays readable.")
+        else:
+            services.reopen(post, user, reason)
+            messages.success(request, "The discussion is open again.")
+    except services.NotAllowed as refusal:
+        messages.error(request, str(refusal))
+    return redirect(f"{post.get_absolute_url()}#comments")

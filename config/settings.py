@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "blog",
     "comments",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,10 @@ COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_AUTO_APPROVE_KNOWN = env.bool("COMMENTS_AUTO_APPROVE_KNOWN", default=True)
 COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
+# The same text from the same commenter on the same post within this many seconds is refused.
+COMMENTS_DUPLICATE_WINDOW = env.int("COMMENTS_DUPLICATE_WINDOW", default=24 * 3600)
+# Days a removed comment stays restorable before `empty_comment_trash` deletes it.
+COMMENTS_TRASH_DAYS = env.int("COMMENTS_TRASH_DAYS", default=30)
 COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
 COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=60)
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).

@@ -92,6 +92,18 @@ def staff_client(django_user_model):
 
 
 @pytest.fixture
+def moderator(django_user_model):
+    """A staff member of the Moderators group, with an email for notifications."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "moe", email="moe@example.org", password="pw", is_staff=True, first_name="Moe"
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
 def make_comment():
     """Build a comment directly (approved unless told otherwise)."""
     from comments.models import Comment
@@ -110,12 +122,17 @@ def make_comment():
 
 @pytest.fixture
 def comment_data():
-    """A valid comment form submission for a post, as a browser would send it."""
+    """A valid comment form submission for a post, as a browser would send it.
+
+    Each call is a new form with a new text, so repeated posts are not duplicates.
+    """
     import time
 
     from django.core import signing
 
     from comments.forms import FORM_SALT
+
+    counter = iter(range(1, 1_000_000))
 
     def data(post, **overrides):
         issued = signing.dumps({"post": post.pk, "at": time.time() - 60}, salt=FORM_SALT)
@@ -123,7 +140,7 @@ def comment_data():
             "author_name": "Ada Reader",
             "author_email": "ada@example.net",
             "author_url": "",
-            "body": "A thoughtful comment.",
+            "body": f"A thoughtful comment, number {next(counter)}.",
             "parent": "",
             "homepage_url": "",
             "issued": issued,

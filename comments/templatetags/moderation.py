@@ -7,4 +7,4 @@ register = template.Library()
 
 @register.simple_tag
 def pending_comment_count():
-    return Comment.objects.filter(status=Comment.Status.PENDING).count()
+    return Comment.objects.pending().count()

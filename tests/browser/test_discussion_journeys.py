@@ -228,7 +228,7 @@ def test_moderator_approves_marks_spam_and_closes_then_reader_sees_it(
     expect(page).to_have_url(re.compile(r"/admin/comments/comment/$"))
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(6)
-    expect(rows.locator("td.field-status")).to_have_text(
+    expect(rows.locator(".queue-status")).to_have_text(
         ["Pending", "Pending", "Approved", "Approved", "Approved", "Approved"]
     )
     expect(rows.nth(0)).to_contain_text(spam.body)  # pending, newest first
@@ -240,21 +240,21 @@ def test_moderator_approves_marks_spam_and_closes_then_reader_sees_it(
         page.get_by_role("button", name="Go").click()
 
     act_on(good.body, "Approve selected comments")
-    expect(page.locator(".messagelist")).to_have_text("1 comment(s) marked as approved.")
+    expect(page.locator(".messagelist")).to_have_text("1 comment(s) approved.")
     act_on(spam.body, "Mark selected comments as spam")
     expect(page.locator(".messagelist")).to_have_text("1 comment(s) marked as spam.")
-    expect(rows.filter(has_text=good.body).locator("td.field-status")).to_have_text("Approved")
-    expect(rows.filter(has_text=spam.body).locator("td.field-status")).to_have_text("Spam")
+    expect(rows.filter(has_text=good.body).locator(".queue-status")).to_have_text("Approved")
+    expect(rows.filter(has_text=spam.body).locator(".queue-status")).to_have_text("Spam")
 
     page.goto("/admin/")
     page.locator("#content-main tr.model-post").get_by_role("link", name="Posts").click()
     post_row = page.locator("#result_list tbody tr").filter(has_text=post.title)
-    expect(post_row.locator("td.field-discussion")).to_have_text("Open")
+    expect(post_row.locator("td.field-discussion_column")).to_have_text("Open")
     post_row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option(label="Close comments")
     page.get_by_role("button", name="Go").click()
     expect(page.locator(".messagelist")).to_have_text("Comments closed on 1 post(s).")
-    expect(post_row.locator("td.field-discussion")).to_have_text("Closed")
+    expect(post_row.locator("td.field-discussion_column")).to_have_text("Closed")
 
     good.refresh_from_db()
     spam.refresh_from_db()

@@ -97,7 +97,7 @@ def as_commenter(live_server, deep_thread):
 
     from django.conf import settings
 
-    from comments.discussion import OWN_COMMENTS_KEY
+    from comments.viewer import OWN_COMMENTS_KEY
 
     def adopt(page):
         session = import_module(settings.SESSION_ENGINE).SessionStore()

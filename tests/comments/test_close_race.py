@@ -6,6 +6,7 @@ from django.db import connection
 from django.test import Client
 
 from blog.models import Post
+from comments.closing import load_state
 from comments.models import Comment
 
 WRITERS = 8
@@ -68,7 +69,7 @@ def test_no_comment_is_accepted_after_the_discussion_is_closed(
         thread.join(timeout=120)
 
     assert errors == []
-    assert Post.objects.get(pk=post.pk).comments_closed
+    assert load_state(Post.objects.get(pk=post.pk)).closed
     assert accepted, "some comments should land before the close"
     assert refused, "some comments should arrive after the close"
     stored = set(Comment.objects.values_list("pk", flat=True))

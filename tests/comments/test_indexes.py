@@ -43,9 +43,14 @@ def busy_site(make_post):
     return posts, roots
 
 
-def test_known_commenter_lookup_uses_the_case_insensitive_email_index(busy_site):
-    query = Comment.objects.approved().filter(author_email__iexact="Reader1@Example.net")
-    assert "comment_approved_email_idx" in query.order_by().explain()
+def test_commenter_history_uses_the_case_insensitive_email_index(busy_site):
+    query = Comment.objects.filter(author_email__iexact="Reader1@Example.net", status="spam")
+    assert "comment_email_status_idx" in query.order_by().explain()
+
+
+def test_known_browser_lookup_uses_the_browser_index(busy_site):
+    query = Comment.objects.approved().filter(browser_key="a" * 64, user__isnull=True)
+    assert "comment_approved_browser_idx" in query.order_by().explain()
 
 
 def test_replies_of_a_page_use_the_approved_thread_index(busy_site):

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from comments import services
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -188,8 +189,7 @@ def test_closed_discussion_refuses_posts_and_stores_nothing(
     post = make_post(published_at=timezone.now() - timedelta(days=40))
     make_comment(post, body="An earlier approved comment.")
     if how == "switch":
-        post.comments_closed = True
-        post.save()
+        services.close(post, None)
     elif how == "age":
         settings.COMMENTS_CLOSE_AFTER_DAYS = 30
     else:

@@ -3,9 +3,11 @@ import time
 import pytest
 from django.contrib.auth.models import Group
 from django.core import signing
+from django.test import Client
 
 from comments.forms import FORM_SALT
 from comments.models import BlockedTerm, Comment
+from comments.moderation import describe
 
 pytestmark = pytest.mark.django_db
 
@@ -19,32 +21,77 @@ def _status(comment=None):
     return comment.status, comment.status_reason
 
 
+HELD_UNSIGNED = "Held: the form's signed timestamp was missing or forged."
+
+
 def test_honeypot_marks_spam_without_an_error_page(client, post, comment_data):
     """A filled honeypot is kept as spam; the bot sees the ordinary answer."""
     response = _post_comment(client, post, comment_data(post, homepage_url="http://buy.example"))
     assert response.status_code == 302
-    assert _status() == ("spam", "Caught by the honeypot field.")
+    assert _status() == ("spam", "Spam: the hidden honeypot field was filled in.")
 
 
-def test_too_fast_submission_is_spam(client, post, comment_data):
-    """A form sent back within the minimum time is a bot's."""
+def test_too_fast_submission_is_held_with_the_time_it_took(client, post, comment_data, settings):
+    """A form sent back within the minimum time waits for a moderator, who reads why."""
+    settings.COMMENTS_MIN_SECONDS = 3
+    issued = signing.dumps({"post": post.pk, "at": time.time() - 2}, salt=FORM_SALT)
+    response = _post_comment(client, post, comment_data(post, issued=issued))
+    assert response.status_code == 302
+    assert _status() == (
+        "pending",
+        "Held: sent 2 s after the form was shown (minimum 3 s).",
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "your comment is awaiting moderation" in page
+    assert Comment.objects.get().body in page  # its writer sees it in place
+
+
+def test_an_autofilled_fast_comment_reaches_the_moderators(
+    client, post, comment_data, settings, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A browser that autofills name and email and a quick reader: held and announced, not lost."""
+    settings.COMMENTS_MIN_SECONDS = 3
     issued = signing.dumps({"post": post.pk, "at": time.time()}, salt=FORM_SALT)
-    assert _post_comment(client, post, comment_data(post, issued=issued)).status_code == 302
-    assert _status() == ("spam", "Caught by the minimum-time check.")
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_comment(client, post, comment_data(post, issued=issued, body="Agreed!"))
+    assert _status()[0] == "pending"
+    assert len(mailoutbox) == 1
+    assert "sent 0 s after the form was shown" in mailoutbox[0].body
 
 
 @pytest.mark.parametrize("issued", ["", "forged", "eyJwb3N0IjoxfQ:bad:signature"])
-def test_missing_or_forged_timestamp_is_spam(client, post, comment_data, issued):
-    """The timestamp must carry our signature."""
+def test_missing_or_forged_timestamp_is_held(client, post, comment_data, issued):
+    """The timestamp must carry our signature; without it the comment waits, with the reason."""
     _post_comment(client, post, comment_data(post, issued=issued))
-    assert _status() == ("spam", "Caught by the form signature check.")
+    assert _status() == ("pending", HELD_UNSIGNED)
 
 
-def test_timestamp_signed_for_another_post_is_spam(client, post, make_post, comment_data):
+def test_timestamp_signed_for_another_post_is_held(client, post, make_post, comment_data):
     """A signed form cannot be replayed against another post."""
     other = make_post()
     _post_comment(client, post, comment_data(post, issued=comment_data(other)["issued"]))
-    assert _status()[0] == "spam"
+    assert _status() == ("pending", HELD_UNSIGNED)
+
+
+def test_a_reused_form_is_held(client, post, comment_data):
+    """One form, two different texts: the second waits, saying the form was used before."""
+    issued = comment_data(post)["issued"]
+    _post_comment(client, post, comment_data(post, issued=issued, body="First text."))
+    _post_comment(client, post, comment_data(post, issued=issued, body="Second text."))
+    first, second = Comment.objects.order_by("pk")
+    assert first.status_reason == "New comments wait for a moderator."
+    assert _status(second) == (
+        "pending",
+        "Held: this form had already been used to send another comment.",
+    )
+
+
+def test_a_held_form_beats_auto_approval(client, post, comment_data, make_comment):
+    """A known browser's too-fast form still waits: the check is about the form, not the person."""
+    _post_comment(client, post, comment_data(post, body="My first."))
+    Comment.objects.update(status="approved")
+    _post_comment(client, post, comment_data(post, issued="", body="My second."))
+    assert _status(Comment.objects.latest("pk")) == ("pending", HELD_UNSIGNED)
 
 
 def test_a_form_open_for_days_is_sent_back_with_the_text_kept(client, post, comment_data):
@@ -81,10 +128,11 @@ def test_a_real_form_round_trip_passes_after_the_minimum_time(client, post, sett
 def test_more_links_than_allowed_are_held(client, post, comment_data, make_comment, settings):
     """Too many links hold a comment, even from a known commenter."""
     settings.COMMENTS_MAX_LINKS = 2
-    make_comment(post, author_name="Ada Reader", author_email="known@example.net")
+    _post_comment(client, post, comment_data(post, author_email="known@example.net"))
+    Comment.objects.update(status="approved")
     body = "See https://a.com https://b.org and https://c.net"
     _post_comment(client, post, comment_data(post, author_email="known@example.net", body=body))
-    assert _status(Comment.objects.latest("pk")) == ("pending", "Held: 3 links (more than 2).")
+    assert _status(Comment.objects.latest("pk")) == ("pending", "Held: 3 links (limit 2).")
     _post_comment(client, post, comment_data(post, body="Two: https://a.com https://b.org"))
     assert Comment.objects.latest("pk").status_reason == "New comments wait for a moderator."
 
@@ -107,7 +155,46 @@ def test_blocklist_sends_matches_to_spam(client, post, comment_data, kind, value
     data = comment_data(post, **({field: typed} if field else {}))
     ip = {"203.0.113.0/24": "203.0.113.77", "198.51.100.7": "198.51.100.7"}.get(value, "192.0.2.1")
     _post_comment(client, post, data, REMOTE_ADDR=ip)
-    assert _status() == ("spam", f"Matched the blocklist entry “{term}”.")
+    assert _status() == ("spam", f"Spam: {describe(term)}.")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "body", "caught"),
+    [
+        ("ass", "A classic passenger assessment.", False),
+        ("ass", "What an ASS.", True),
+        ("casino", "Casinos are everywhere", False),
+        ("online casino", "Try our Online   Casino", False),  # the phrase, not a respacing
+        ("online casino", "Try our online casino!", True),
+        ("straße", "Die STRASSE ist lang", True),  # full case folding: ß is ss
+        ("straße", "Die Straßenbahn kommt", False),
+        ("straße", "Eine Straße, bitte.", True),
+        ("дом", "Мой ДОМ здесь", True),
+        ("дом", "домашний", False),
+    ],
+)
+def test_blocked_phrases_match_whole_words_in_any_case_and_script(
+    client, post, comment_data, phrase, body, caught
+):
+    """Phrases match whole words, ignoring case, in any alphabet: "ass" never catches "classic"."""
+    BlockedTerm.objects.create(kind="phrase", value=phrase)
+    _post_comment(client, post, comment_data(post, body=body))
+    assert (_status()[0] == "spam") is caught
+
+
+def test_hold_list_entries_hold_for_review(client, post, comment_data):
+    """An entry on the hold list sends matches to the queue with the entry named, not to spam."""
+    BlockedTerm.objects.create(kind="phrase", value="crypto", action="hold")
+    _post_comment(client, post, comment_data(post, body="Thoughts on crypto?"))
+    assert _status() == ("pending", "Held: blocked phrase “crypto”.")
+
+
+def test_a_spam_entry_wins_over_a_hold_entry(client, post, comment_data):
+    """When both lists match, the comment goes to spam."""
+    BlockedTerm.objects.create(kind="phrase", value="crypto", action="hold")
+    BlockedTerm.objects.create(kind="email", value="@spam.example", action="spam")
+    _post_comment(client, post, comment_data(post, body="crypto", author_email="x@spam.example"))
+    assert _status()[0] == "spam"
 
 
 def test_blocklist_does_not_catch_innocent_comments(client, post, comment_data):
@@ -119,61 +206,79 @@ def test_blocklist_does_not_catch_innocent_comments(client, post, comment_data):
     assert _status()[0] == "pending"
 
 
-def test_known_commenter_is_auto_approved(client, post, comment_data, make_comment, settings):
-    """A name and email with an approved comment are trusted; the setting can turn that off."""
-    make_comment(post, author_name="Ada Reader", author_email="Known@Example.net")
+KNOWN = "Known commenter: an earlier comment was approved."
+
+
+def test_a_browser_with_an_approved_comment_is_trusted(client, post, comment_data, settings):
+    """The browser that wrote an approved comment (its signed cookie) is auto-approved."""
+    _post_comment(client, post, comment_data(post, author_email="Known@Example.net"))
+    assert "commenter" in client.cookies
+    Comment.objects.update(status="approved")
     _post_comment(client, post, comment_data(post, author_email="known@example.net"))
-    assert _status(Comment.objects.latest("pk")) == (
-        "approved",
-        "This name and email already have an approved comment.",
-    )
+    assert _status(Comment.objects.latest("pk")) == ("approved", KNOWN)
     settings.COMMENTS_AUTO_APPROVE_KNOWN = False
     _post_comment(client, post, comment_data(post, author_email="known@example.net"))
     assert Comment.objects.latest("pk").status == "pending"
 
 
-def test_a_known_email_under_another_name_waits(client, post, comment_data, make_comment):
-    """Knowing someone's email is not enough to skip moderation."""
-    make_comment(post, author_name="Mo", author_email="mo@example.net")
-    _post_comment(
-        client, post, comment_data(post, author_name="Ada", author_email="mo@example.net")
-    )
+def test_typing_a_regulars_name_and_email_proves_nothing(client, post, comment_data):
+    """Another browser with the same name and email waits, and so do its copies."""
+    _post_comment(client, post, comment_data(post, author_email="regular@example.net"))
+    Comment.objects.update(status="approved")
+    impostor = Client()
+    for _ in range(3):
+        data = comment_data(post, author_email="regular@example.net", body="Buy cheap now")
+        impostor.post(f"/posts/{post.slug}/comment/", data)
+    assert list(Comment.objects.order_by("pk").values_list("status", flat=True)) == [
+        "approved",
+        "pending",  # the two copies of the same text were refused as duplicates
+    ]
+
+
+def test_a_forged_browser_cookie_is_not_trusted(client, post, comment_data):
+    """The browser cookie is signed: a copied value that is not ours proves nothing."""
+    _post_comment(client, post, comment_data(post))
+    Comment.objects.update(status="approved")
+    impostor = Client()
+    impostor.cookies["commenter"] = client.cookies["commenter"].value + "x"
+    impostor.post(f"/posts/{post.slug}/comment/", comment_data(post))
     assert Comment.objects.latest("pk").status == "pending"
 
 
-def test_an_accounts_email_vouches_only_for_that_account(
-    client, post, comment_data, make_comment, django_user_model
+def test_an_account_with_an_approved_comment_is_trusted(
+    client, post, comment_data, django_user_model
 ):
-    """Anonymous comments under a member's email always wait, however it was used before."""
-    django_user_model.objects.create_user("mo", email="mo@example.org", password="pw")
-    make_comment(post, author_name="Mo", author_email="mo@example.org")
-    _post_comment(client, post, comment_data(post, author_name="Mo", author_email="MO@example.org"))
+    """A logged-in account vouches for itself, wherever it logs in; not for someone else."""
+    user = django_user_model.objects.create_user("mo", email="mo@example.org", password="pw")
+    client.force_login(user)
+    _post_comment(client, post, comment_data(post))
+    assert Comment.objects.get().status == "pending"
+    Comment.objects.update(status="approved")
+    elsewhere = Client()
+    elsewhere.force_login(user)
+    elsewhere.post(f"/posts/{post.slug}/comment/", comment_data(post))
+    assert _status(Comment.objects.latest("pk")) == ("approved", KNOWN)
+    anonymous = Client()
+    anonymous.post(
+        f"/posts/{post.slug}/comment/",
+        comment_data(post, author_name=user.username, author_email="mo@example.org"),
+    )
     assert Comment.objects.latest("pk").status == "pending"
 
 
-def test_an_empty_email_never_counts_as_known(client, post, comment_data, django_user_model):
-    """Logged-in users without an email are not approved through someone else's empty email."""
-    user = django_user_model.objects.create_user("noemail", password="pw")
-    other = django_user_model.objects.create_user("other", password="pw")
-    Comment.objects.create(
-        post=post, user=other, author_name="noemail", author_email="", body="x", status="approved"
-    )
-    client.force_login(user)
+def test_rejected_history_does_not_auto_approve(client, post, comment_data):
+    """Only approved comments earn trust."""
+    _post_comment(client, post, comment_data(post))
+    Comment.objects.update(status="rejected")
     _post_comment(client, post, comment_data(post))
     assert Comment.objects.latest("pk").status == "pending"
 
 
-def test_rejected_history_does_not_auto_approve(client, post, comment_data, make_comment):
-    """Only approved comments earn trust."""
-    make_comment(post, author_email="meh@example.net", status="rejected")
-    _post_comment(client, post, comment_data(post, author_email="meh@example.net"))
-    assert Comment.objects.latest("pk").status == "pending"
-
-
-def test_auto_approved_comment_jumps_to_its_anchor(client, post, comment_data, make_comment):
+def test_auto_approved_comment_jumps_to_its_anchor(client, post, comment_data):
     """An auto-approved comment is published and the reader lands on it."""
-    make_comment(post, author_name="Ada Reader", author_email="known@example.net")
-    response = _post_comment(client, post, comment_data(post, author_email="known@example.net"))
+    _post_comment(client, post, comment_data(post))
+    Comment.objects.update(status="approved")
+    response = _post_comment(client, post, comment_data(post))
     comment = Comment.objects.latest("pk")
     assert response["Location"].endswith(f"#comment-{comment.pk}")
     page = client.get(response["Location"]).content.decode()
@@ -229,3 +334,40 @@ def test_a_garbled_forwarded_header_falls_back_to_the_connecting_address(
     )
     assert response.status_code == 302
     assert Comment.objects.get().ip_address == "10.0.0.9"
+
+
+# --- Duplicates -----------------------------------------------------------------------------------
+
+
+def test_a_duplicate_comment_is_refused_with_a_clear_message(client, post, comment_data):
+    """The same text again (spacing and case aside) is refused, kept in the form, stored once."""
+    _post_comment(client, post, comment_data(post, body="Great  point,\nwell made."))
+    response = _post_comment(client, post, comment_data(post, body="great point, WELL made. "))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "You have already posted this comment here" in html
+    assert "great point, WELL made." in html
+    assert Comment.objects.count() == 1
+
+
+def test_the_same_text_from_someone_else_or_later_is_not_a_duplicate(
+    client, post, comment_data, settings
+):
+    """Duplicates are per commenter and within the window."""
+    _post_comment(client, post, comment_data(post, body="+1"))
+    _post_comment(client, post, comment_data(post, body="+1", author_email="bo@example.net"))
+    assert Comment.objects.count() == 2
+    settings.COMMENTS_DUPLICATE_WINDOW = 0
+    _post_comment(client, post, comment_data(post, body="+1"))
+    assert Comment.objects.count() == 3
+
+
+def test_a_double_clicked_submit_stores_one_comment(client, post, comment_data):
+    """The same form sent twice lands on the one stored comment, with no error."""
+    data = comment_data(post, body="Sent twice by an eager finger.")
+    first = _post_comment(client, post, data)
+    second = _post_comment(client, post, data)
+    comment = Comment.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert second["Location"].endswith(f"#comment-{comment.pk}")

@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from blog import demo_data
 from blog.models import Author, MediaEmbed, Post, Tag
+from comments import services
 from comments.models import Comment
+from demo import data as demo_data
 
 DEMO_PASSWORD = "demo-password"
 ACCOUNTS = [
@@ -86,16 +87,17 @@ class Command(BaseCommand):
             body=entry["body"],
             status=entry["status"],
             published_at=published_at if entry["status"] == Post.Status.PUBLISHED else None,
-            comments_closed=entry.get("comments_closed", False),
         )
         post.tags.set(tags[slug] for slug in entry["tags"])
         for position, media in enumerate(entry.get("media", [])):
             MediaEmbed.objects.create(post=post, position=position, **media)
         self.create_comments(post, entry.get("comments", []))
+        if entry.get("comments_closed"):
+            services.close(post, None, "The discussion ran its course.")
 
     def create_comments(self, post, entries, parent=None):
         for data in entries:
-            comment = Comment.objects.create(
+            comment = Comment(
                 post=post,
                 parent=parent,
                 author_name=data["name"],
@@ -105,4 +107,5 @@ class Command(BaseCommand):
                 status=data["status"],
                 created_at=post.published_at + timedelta(minutes=data["minutes_after"]),
             )
+            services.import_comment(comment, "Demo content.")
             self.create_comments(post, data.get("replies", []), parent=comment)

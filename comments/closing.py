@@ -1,0 +1,105 @@
+"""Is a discussion open, and if not, why: one answer for the page, the admin and the filter.
+
+A discussion is closed site-wide (``COMMENTS_CLOSED``), by a moderator, by a scheduled close
+or by age (``COMMENTS_CLOSE_AFTER_DAYS`` after publication, unless a moderator kept it open).
+``closed_q`` is the same rule in SQL, so lists and filters agree with pages.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .models import Discussion
+
+
+class Why:
+    SITE = "site"
+    MODERATOR = "moderator"
+    SCHEDULE = "schedule"
+    AGE = "age"
+
+
+@dataclass(frozen=True)
+class DiscussionState:
+    closed: bool
+    why: str = ""
+    closed_at: datetime | None = None
+    closed_by: object = None
+    reason: str = ""
+
+    @property
+    def explanation(self):
+        """What a moderator reads beside the switch."""
+        if not self.closed:
+            return "Open for comments."
+        if self.why == Why.SITE:
+            return "Closed site-wide: comments are switched off for every post (COMMENTS_CLOSED)."
+        if self.why == Why.AGE:
+            return (
+                f"Closed automatically: posts take comments for "
+                f"{settings.COMMENTS_CLOSE_AFTER_DAYS} days after publication."
+            )
+        when = date_format(timezone.localtime(self.closed_at), "j F Y, H:i")
+        if self.why == Why.SCHEDULE:
+            return f"Closed as scheduled on {when}."
+        who = _name(self.closed_by) if self.closed_by else "a moderator"
+        text = f"Closed by {who} on {when}."
+        return f"{text} Reason: {self.reason}" if self.reason else text
+
+    @property
+    def can_reopen(self):
+        """Site-wide closing is a setting, not a moderator's decision."""
+        return self.closed and self.why != Why.SITE
+
+
+def _name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def age_limit(now=None):
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    return (now or timezone.now()) - timedelta(days=days) if days else None
+
+
+def state_of(post, discussion=None, now=None):
+    """The state of ``post``'s discussion; ``discussion`` is its row (None: none yet)."""
+    now = now or timezone.now()
+    if settings.COMMENTS_CLOSED:
+        return DiscussionState(True, Why.SITE)
+    if discussion is not None and discussion.closed_at:
+        return DiscussionState(
+            True, Why.MODERATOR, discussion.closed_at, discussion.closed_by, discussion.close_reason
+        )
+    if discussion is not None and discussion.closes_at and discussion.closes_at <= now:
+        return DiscussionState(True, Why.SCHEDULE, discussion.closes_at)
+    limit = age_limit(now)
+    kept_open = discussion is not None and discussion.keep_open
+    if limit and post.published_at and post.published_at < limit and not kept_open:
+        return DiscussionState(True, Why.AGE)
+    return DiscussionState(False)
+
+
+def load_state(post):
+    """The state of ``post``'s discussion, reading its row (one query)."""
+    discussion = Discussion.objects.select_related("closed_by").filter(post=post).first()
+    return state_of(post, discussion)
+
+
+def closed_q(prefix="", now=None):
+    """``state_of(...).closed`` as a filter on posts (``prefix`` leads from the model to Post)."""
+    if settings.COMMENTS_CLOSED:
+        return Q(**{f"{prefix}pk__isnull": False})
+    now = now or timezone.now()
+    closed = Q(**{f"{prefix}discussion__closed_at__isnull": False}) | Q(
+        **{f"{prefix}discussion__closes_at__lte": now}
+    )
+    limit = age_limit(now)
+    if limit:
+        closed |= Q(**{f"{prefix}published_at__lt": limit}) & ~Q(
+            **{f"{prefix}discussion__keep_open": True}
+        )
+    return closed

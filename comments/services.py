@@ -1,0 +1,405 @@
+"""Every change of discussion state, one operation each.
+
+Views, admin actions, forms, commands and (later) importers call only these. Each operation
+is one transaction that checks the table of allowed transitions and appends a
+``ModerationEvent`` (who, when, from, to, why); side effects (emails) run after commit.
+
+A post's row is the lock of its discussion: posting a comment and closing or reopening the
+discussion each hold it, so no comment is accepted after a close has returned.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from blog.models import Post
+
+from .closing import load_state, state_of
+from .models import Comment, Discussion, ModerationEvent
+from .moderation import Verdict, judge
+from .notifications import notify_pending_comment
+
+Status = Comment.Status
+Action = ModerationEvent.Action
+OPEN, CLOSED = "open", "closed"
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str  # what the button says
+    sources: frozenset
+    target: str | None  # None: back to the status before the one it is in
+
+
+# What a moderator may do to a comment in each status.
+TRANSITIONS = {
+    Action.APPROVE: Transition(
+        "Approve", frozenset({Status.PENDING, Status.REJECTED, Status.SPAM}), Status.APPROVED
+    ),
+    Action.REJECT: Transition(
+        "Reject", frozenset({Status.PENDING, Status.APPROVED}), Status.REJECTED
+    ),
+    Action.SPAM: Transition(
+        "Spam", frozenset({Status.PENDING, Status.APPROVED, Status.REJECTED}), Status.SPAM
+    ),
+    Action.UNAPPROVE: Transition("Unapprove", frozenset({Status.APPROVED}), Status.PENDING),
+    Action.REMOVE: Transition(
+        "Trash",
+        frozenset({Status.PENDING, Status.APPROVED, Status.REJECTED, Status.SPAM}),
+        Status.TRASH,
+    ),
+    Action.RESTORE: Transition("Restore", frozenset({Status.TRASH, Status.SPAM}), None),
+}
+RESTORABLE = {Status.PENDING, Status.APPROVED}
+
+
+class NotAllowed(Exception):
+    """The operation does not apply to the object's current state; nothing was changed."""
+
+
+class DiscussionClosed(NotAllowed):
+    pass
+
+
+class Duplicate(Exception):
+    """The same commenter already posted this text here; ``comment`` is the stored one."""
+
+    def __init__(self, comment, same_form):
+        super().__init__(comment)
+        self.comment = comment
+        self.same_form = same_form
+
+
+class RepliesFate:
+    KEEP = "keep"  # replies stay, under a "This comment was removed." placeholder
+    HIDE = "hide"  # the whole sub-thread is hidden while the comment is in the trash
+    DELETE = "delete"  # the sub-thread goes to the trash with it
+
+    choices = [
+        (KEEP, "Keep the replies in place, under “This comment was removed.”"),
+        (HIDE, "Hide the whole sub-thread from readers"),
+        (DELETE, "Move the replies to the trash too"),
+    ]
+
+
+def allowed_actions(comment):
+    """The moderation actions that apply to ``comment`` now, in display order."""
+    return [action for action, rule in TRANSITIONS.items() if comment.status in rule.sources]
+
+
+def _record(*, post_id, action, actor, reason="", comment=None, before="", after=""):
+    return ModerationEvent.objects.create(
+        post_id=post_id,
+        comment=comment,
+        comment_number=comment.pk if comment else None,
+        action=action,
+        from_state=before,
+        to_state=after,
+        actor=actor,
+        reason=reason[:300],
+    )
+
+
+def _name(user):
+    return user.get_full_name() or user.get_username()
+
+
+# --- Comments ----------------------------------------------------------------------------------
+
+
+def submit(comment, *, trap=None, base_url=""):
+    """Judge and store a new comment, unless its discussion is closed or it is a duplicate.
+
+    ``trap`` is a tripped bot check (a ``Verdict``), ``base_url`` the site's address for the
+    moderators' email. Raises ``DiscussionClosed`` or ``Duplicate``.
+    """
+    # Judged first: the moderation rules' queries need not hold the lock.
+    if trap and trap.status == Status.SPAM:
+        verdict = trap
+    else:
+        verdict = judge(comment)
+        if trap and verdict.status != Status.SPAM:
+            verdict = trap  # a suspicious form waits for a moderator, whoever sent it
+    return _insert(comment, verdict, base_url)
+
+
+def reply_as_staff(parent, user, body):
+    """A moderator's reply, published at once and marked as staff."""
+    name = _name(user)
+    comment = Comment(
+        post=parent.post,
+        parent=parent,
+        user=user,
+        author_name=name[: Comment._meta.get_field("author_name").max_length],
+        author_email=user.email,
+        body=body,
+        by_staff=True,
+    )
+    return _insert(comment, Verdict(Status.APPROVED, f"Reply from staff ({name})."), "")
+
+
+def import_comment(comment, reason):
+    """Store a comment brought from elsewhere with the status it had there; nobody is emailed."""
+    with transaction.atomic():
+        comment.status_reason = reason
+        comment.save()
+        _record(
+            post_id=comment.post_id,
+            comment=comment,
+            action=Action.SUBMIT,
+            actor=None,
+            after=comment.status,
+            reason=reason,
+        )
+    return comment
+
+
+def _insert(comment, verdict, base_url):
+    comment.status, comment.status_reason = verdict.status, verdict.reason
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=comment.post_id)
+        if load_state(post).closed:
+            raise DiscussionClosed("Comments are closed on this post.")
+        if comment.parent_id:
+            _check_parent(comment.parent_id)
+            comment.parent = comment.parent.reply_parent()
+        duplicate = _duplicate_of(comment)
+        if duplicate is not None:
+            raise Duplicate(
+                duplicate,
+                same_form=bool(comment.form_token) and (duplicate.form_token == comment.form_token),
+            )
+        comment.save()
+        _record(
+            post_id=comment.post_id,
+            comment=comment,
+            action=Action.SUBMIT,
+            actor=comment.user,
+            after=comment.status,
+            reason=verdict.reason,
+        )
+        if comment.status == Status.PENDING:
+            transaction.on_commit(partial(notify_pending_comment, comment, base_url))
+    return comment
+
+
+def _check_parent(parent_id):
+    """The comment answered must still take replies (it may have changed since the form)."""
+    parent = Comment.objects.filter(pk=parent_id).only("status").first()
+    if parent is None or parent.status in (Status.TRASH, Status.SPAM, Status.REJECTED):
+        raise NotAllowed("The comment you are replying to is no longer available.")
+    if not parent.accepts_replies:
+        raise NotAllowed("Only a published comment can be answered: approve it first.")
+
+
+def _duplicate_of(comment):
+    """The same text from the same commenter on this post, within the duplicate window."""
+    if not comment.fingerprint:
+        return None
+    since = timezone.now() - timedelta(seconds=settings.COMMENTS_DUPLICATE_WINDOW)
+    recent = Comment.objects.filter(
+        post=comment.post_id, created_at__gte=since, fingerprint=comment.fingerprint
+    )
+    if comment.user_id:
+        recent = recent.filter(user=comment.user_id)
+    else:
+        recent = recent.filter(user__isnull=True, author_email__iexact=comment.author_email)
+    return recent.order_by("-created_at").first()
+
+
+def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP):
+    """Apply one moderation ``action`` (a ``ModerationEvent.Action``) to ``comment``.
+
+    Raises ``NotAllowed`` when the comment's status does not allow it (someone else may
+    have acted first); the stored ``status_reason`` always describes this latest decision.
+    """
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        raise NotAllowed(f"Unknown action “{action}”.")
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status not in rule.sources:
+            raise NotAllowed(
+                f"Comment #{locked.pk} is {locked.get_status_display().lower()}: "
+                f"“{rule.label}” does not apply."
+            )
+        target = rule.target or _status_before(locked)
+        reason = reason or f"{ModerationEvent.Action(action).label} by {_name(by)}."
+        if action == Action.RESTORE:
+            _restore_removed_with(locked, by)
+        _change(locked, target, action, by, reason)
+        if action == Action.REMOVE:
+            _remove_replies(locked, by, replies)
+    comment.refresh_from_db()
+    return comment
+
+
+def _change(comment, target, action, by, reason, **fields):
+    before = comment.status
+    comment.status, comment.status_reason = target, reason[:200]
+    comment.moderated_by, comment.moderated_at = by, timezone.now()
+    comment.replies_hidden = fields.get("replies_hidden", False)
+    comment.removed_with = fields.get("removed_with")
+    comment.save(
+        update_fields=[
+            "status",
+            "status_reason",
+            "moderated_by",
+            "moderated_at",
+            "replies_hidden",
+            "removed_with",
+        ]
+    )
+    _record(
+        post_id=comment.post_id,
+        comment=comment,
+        action=action,
+        actor=by,
+        before=before,
+        after=target,
+        reason=reason,
+    )
+
+
+def _status_before(comment):
+    """Where a restored comment goes back to: its status before this one, if public-able."""
+    event = (
+        ModerationEvent.objects.filter(comment=comment, to_state=comment.status)
+        .exclude(from_state="")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return event.from_state if event and event.from_state in RESTORABLE else Status.PENDING
+
+
+def _descendants(comment):
+    """Every reply below ``comment``, at any depth (one query for the thread)."""
+    thread = Comment.objects.filter(root=comment.root_id or comment.pk).select_for_update()
+    children = {}
+    for reply in thread:
+        children.setdefault(reply.parent_id, []).append(reply)
+    found, stack = [], list(children.get(comment.pk, []))
+    while stack:
+        reply = stack.pop()
+        found.append(reply)
+        stack.extend(children.get(reply.pk, []))
+    return found
+
+
+def _remove_replies(comment, by, replies):
+    if replies == RepliesFate.HIDE:
+        comment.replies_hidden = True
+        comment.save(update_fields=["replies_hidden"])
+    elif replies == RepliesFate.DELETE:
+        reason = f"Removed with comment #{comment.pk} by {_name(by)}."
+        for reply in _descendants(comment):
+            if reply.status != Status.TRASH:
+                _change(reply, Status.TRASH, Action.REMOVE, by, reason, removed_with=comment)
+
+
+def _restore_removed_with(comment, by):
+    for reply in Comment.objects.select_for_update().filter(removed_with=comment):
+        target = _status_before(reply)
+        _change(reply, target, Action.RESTORE, by, f"Restored with comment #{comment.pk}.")
+
+
+def holds_up(comment):
+    """Does ``comment`` hold up replies outside the trash (as their placeholder)?"""
+    return any(reply.status != Status.TRASH for reply in _descendants(comment))
+
+
+def delete_permanently(comment, by):
+    """Delete a comment from the trash, for good. Its trashed replies go with it.
+
+    A comment still holding up replies outside the trash stays (as their placeholder).
+    """
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status != Status.TRASH:
+            raise NotAllowed(f"Comment #{locked.pk} is not in the trash: move it there first.")
+        if holds_up(locked):
+            raise NotAllowed(
+                f"Comment #{locked.pk} has replies outside the trash; it stays as their "
+                "placeholder."
+            )
+        _record(
+            post_id=locked.post_id,
+            comment=locked,
+            action=Action.DELETE,
+            actor=by,
+            before=Status.TRASH,
+            reason=f"Deleted by {_name(by)}." if by else "Emptied from the trash.",
+        )
+        locked.delete()
+
+
+def empty_trash(older_than_days=None):
+    """Delete comments that have been in the trash longer than the retention period."""
+    days = settings.COMMENTS_TRASH_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, kept = 0, 0
+    expired = Comment.objects.filter(status=Status.TRASH, moderated_at__lt=cutoff)
+    for comment in expired.order_by("-depth"):  # replies before the comments they answer
+        try:
+            delete_permanently(comment, None)
+            deleted += 1
+        except (NotAllowed, Comment.DoesNotExist):
+            kept += 1
+    return deleted, kept
+
+
+# --- Discussions -------------------------------------------------------------------------------
+
+
+def close(post, by, reason=""):
+    """Close a post's discussion; its thread stays readable."""
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        discussion, _ = Discussion.objects.get_or_create(post=post)
+        before = state_of(post, discussion)
+        if discussion.closed_at:
+            raise NotAllowed(f"The discussion of “{post}” is already closed.")
+        discussion.closed_at, discussion.closed_by = timezone.now(), by
+        discussion.close_reason, discussion.keep_open = reason[:200], False
+        discussion.save()
+        _record(
+            post_id=post.pk,
+            action=Action.CLOSE,
+            actor=by,
+            before=CLOSED if before.closed else OPEN,
+            after=CLOSED,
+            reason=reason,
+        )
+    return state_of(post, discussion)
+
+
+def reopen(post, by, reason=""):
+    """Reopen a discussion; one closed by age or schedule is kept open by this decision.
+
+    Returns the new state: still closed only when comments are closed site-wide.
+    """
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        discussion, _ = Discussion.objects.get_or_create(post=post)
+        before = state_of(post, discussion)
+        if not before.can_reopen:
+            raise NotAllowed(before.explanation if before.closed else f"“{post}” is already open.")
+        discussion.closed_at, discussion.closed_by, discussion.close_reason = None, None, ""
+        if discussion.closes_at and discussion.closes_at <= timezone.now():
+            discussion.closes_at = None
+        discussion.keep_open = state_of(post, discussion).closed
+        discussion.save()
+        after = state_of(post, discussion)
+        _record(
+            post_id=post.pk,
+            action=Action.REOPEN,
+            actor=by,
+            before=CLOSED,
+            after=CLOSED if after.closed else OPEN,
+            reason=reason or ("Kept open past the age limit." if discussion.keep_open else ""),
+        )
+    return after
