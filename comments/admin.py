@@ -206,7 +206,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin/css/moderation.css"]}
-        js = ["admin/js/moderation_queue.js"]
+        js = ["js/decisions.js", "admin/js/moderation_queue.js"]
 
     # --- Permissions ---------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ def thread_page(post, viewer, state, number=None):
     marked ``removed`` and shows as a placeholder, at any depth; a comment removed with its
     replies hidden takes its sub-thread out of view.
     """
-    comments = Comment.objects.filter(post=post).select_related("user")
+    comments = Comment.objects.filter(post=post)
     paginator = Paginator(comments.threads_visible_to(viewer), settings.COMMENTS_PER_PAGE)
     page = paginator.get_page(number)
     roots = list(page.object_list)

@@ -276,9 +276,11 @@ def _status_before(comment):
     return event.from_state if event and event.from_state in RESTORABLE else Status.PENDING
 
 
-def _descendants(comment):
+def _descendants(comment, lock=False):
     """Every reply below ``comment``, at any depth (one query for the thread)."""
-    thread = Comment.objects.filter(root=comment.root_id or comment.pk).select_for_update()
+    thread = Comment.objects.filter(root=comment.root_id or comment.pk)
+    if lock:
+        thread = thread.select_for_update()
     children = {}
     for reply in thread:
         children.setdefault(reply.parent_id, []).append(reply)
@@ -296,7 +298,7 @@ def _remove_replies(comment, by, replies):
         comment.save(update_fields=["replies_hidden"])
     elif replies == RepliesFate.DELETE:
         reason = f"Removed with comment #{comment.pk} by {_name(by)}."
-        for reply in _descendants(comment):
+        for reply in _descendants(comment, lock=True):
             if reply.status != Status.TRASH:
                 _change(reply, Status.TRASH, Action.REMOVE, by, reason, removed_with=comment)
 
@@ -355,12 +357,17 @@ def empty_trash(older_than_days=None):
 # --- Discussions -------------------------------------------------------------------------------
 
 
+def _lock_discussion(post):
+    """Take the discussion's lock (its post's row); return the post, its Discussion, its state."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    discussion, _ = Discussion.objects.get_or_create(post=post)
+    return post, discussion, state_of(post, discussion)
+
+
 def close(post, by, reason=""):
     """Close a post's discussion; its thread stays readable."""
     with transaction.atomic():
-        post = Post.objects.select_for_update().get(pk=post.pk)
-        discussion, _ = Discussion.objects.get_or_create(post=post)
-        before = state_of(post, discussion)
+        post, discussion, before = _lock_discussion(post)
         if discussion.closed_at:
             raise NotAllowed(f"The discussion of “{post}” is already closed.")
         discussion.closed_at, discussion.closed_by = timezone.now(), by
@@ -380,12 +387,10 @@ def close(post, by, reason=""):
 def reopen(post, by, reason=""):
     """Reopen a discussion; one closed by age or schedule is kept open by this decision.
 
-    Returns the new state: still closed only when comments are closed site-wide.
+    Site-wide closing is a setting: reopening then is refused, saying so.
     """
     with transaction.atomic():
-        post = Post.objects.select_for_update().get(pk=post.pk)
-        discussion, _ = Discussion.objects.get_or_create(post=post)
-        before = state_of(post, discussion)
+        post, discussion, before = _lock_discussion(post)
         if not before.can_reopen:
             raise NotAllowed(before.explanation if before.closed else f"“{post}” is already open.")
         discussion.closed_at, discussion.closed_by, discussion.close_reason = None, None, ""
@@ -399,7 +404,7 @@ def reopen(post, by, reason=""):
             action=Action.REOPEN,
             actor=by,
             before=CLOSED,
-            after=CLOSED if after.closed else OPEN,
+            after=OPEN,
             reason=reason or ("Kept open past the age limit." if discussion.keep_open else ""),
         )
     return after

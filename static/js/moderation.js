@@ -46,17 +46,10 @@
     event.preventDefault();
     var data = new FormData(form);
     data.set("action", event.submitter.value);
-    fetch(form.getAttribute("action"), {
-      method: "POST",
-      body: data,
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    })
-      .then(function (response) {
-        return response.json().then(function (result) {
-          if (!response.ok) throw new Error(result.error || "The decision was not saved.");
-          update(form, result);
-        });
+    window
+      .sendDecision(form.getAttribute("action"), data)
+      .then(function (result) {
+        update(form, result);
       })
       .catch(function (error) {
         live.textContent = error.message;

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -18,13 +17,6 @@ pytestmark = pytest.mark.django_db
 Status = Comment.Status
 Action = ModerationEvent.Action
 POSTS = "/admin/blog/post/"
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("eddie", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 # --- The transition table ------------------------------------------------------------------------

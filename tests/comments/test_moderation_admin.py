@@ -139,18 +139,6 @@ def post_form(post, **overrides):
 
 
 @pytest.fixture
-def users(author, moderator, django_user_model):
-    """One account per role; the author is the one who owns the ``post`` fixture."""
-    return {
-        "anonymous": None,
-        "reader": django_user_model.objects.create_user("rita", password="pw"),
-        "author": author.user,
-        "moderator": moderator,
-        "superuser": django_user_model.objects.create_superuser("root", "root@example.org", "pw"),
-    }
-
-
-@pytest.fixture
 def scene(post, make_post, make_author, make_comment):
     """The author's own post and a colleague's, each with a pending comment."""
     other_post = make_post(title="Notes from a colleague", author=make_author("bob"))

@@ -1,7 +1,6 @@
 """Moderation on the public post page, and what each reader sees of a discussion."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from comments import services
 from comments.closing import load_state
@@ -12,20 +11,6 @@ pytestmark = pytest.mark.django_db
 Status = Comment.Status
 ROLES = ["anonymous", "reader", "author", "editor", "moderator", "superuser"]
 MODERATES = {"moderator", "superuser"}
-
-
-@pytest.fixture
-def users(author, moderator, django_user_model):
-    editor = django_user_model.objects.create_user("eddie", password="pw", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    return {
-        "anonymous": None,
-        "reader": django_user_model.objects.create_user("rita", password="pw"),
-        "author": author.user,
-        "editor": editor,
-        "moderator": moderator,
-        "superuser": django_user_model.objects.create_superuser("root", "root@example.org", "pw"),
-    }
 
 
 @pytest.fixture

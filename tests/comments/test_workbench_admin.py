@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import messages
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
@@ -152,37 +151,6 @@ def act(client, comment, action, next_url=COMMENTS, **headers):
 
 
 # --- Fixtures ------------------------------------------------------------------------------------
-
-
-def member_of(django_user_model, username, group):
-    user = django_user_model.objects.create_user(
-        username, password="pw", is_staff=True, email=f"{username}@example.org"
-    )
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    return member_of(django_user_model, "moe", "Moderators")
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return member_of(django_user_model, "eddie", "Editors")
-
-
-@pytest.fixture
-def users(author, editor, moderator, django_user_model):
-    """One account per role; the author owns the ``post`` fixture."""
-    return {
-        "anonymous": None,
-        "reader": django_user_model.objects.create_user("rita", password="pw"),
-        "author": author.user,
-        "editor": editor,
-        "moderator": moderator,
-        "superuser": django_user_model.objects.create_superuser("root", "root@example.org", "pw"),
-    }
 
 
 @pytest.fixture
@@ -845,7 +813,7 @@ def test_comment_and_post_pages_show_the_moderation_log(client, moderator, post,
         f"Approved (comment #{comment.pk})",
         "pending",
         "approved",
-        "Approved by moe.",
+        "Approved by Moe.",
     )
     comment_page = client.get(f"{COMMENTS}{comment.pk}/change/").content.decode()
     assert [row[1:] for row in log_rows(comment_page)] == [approve]

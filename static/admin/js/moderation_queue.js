@@ -42,18 +42,11 @@
       }
       var data = new FormData(actionsForm);
       data.set("action", control.value);
-      fetch(control.getAttribute("formaction"), {
-        method: "POST",
-        body: data,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      })
-        .then(function (response) {
-          return response.json().then(function (result) {
-            if (!response.ok) throw new Error(result.error || "The decision was not saved.");
-            show(row, result);
-            select(current + 1);
-          });
+      window
+        .sendDecision(control.getAttribute("formaction"), data)
+        .then(function (result) {
+          show(row, result);
+          select(current + 1);
         })
         .catch(function (error) {
           status.textContent = error.message;
