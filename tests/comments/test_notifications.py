@@ -1,18 +1,8 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user(
-        "mod", email="mod@example.org", password="pw", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def _post_comment(client, post, data, callbacks):
@@ -30,7 +20,7 @@ def test_pending_comment_emails_moderators_and_the_author(
     comment = Comment.objects.get()
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
-    assert sorted(message.to) == sorted(["mod@example.org", post.author.user.email])
+    assert sorted(message.to) == sorted([moderator.email, post.author.user.email])
     assert post.title in message.subject
     assert f"http://testserver/admin/comments/comment/{comment.pk}/change/" in message.body
     assert "Worth a look" in message.body
