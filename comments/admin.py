@@ -21,8 +21,8 @@ from blog.permissions import sees_all_posts
 
 from . import services
 from .admin_posts import event_table
+from .decisions import decide
 from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
-from .views import decide
 
 Status = Comment.Status
 Action = ModerationEvent.Action
@@ -143,7 +143,13 @@ def delete_permanently(modeladmin, request, queryset):
 
 
 class CommentAdminForm(forms.ModelForm):
-    """The status field offers only the moves the transition table allows from here."""
+    """The status field offers only the moves the transition table allows from here.
+
+    Moving to the trash is not among them: it asks what becomes of the replies (Trash…).
+    """
+
+    # The status this page showed, sent back: a decision made meanwhile is not overwritten.
+    seen_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Comment
@@ -153,13 +159,26 @@ class CommentAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "status" in self.fields and self.instance.pk:
             current = self.instance.status
+            self.fields["seen_status"].initial = current
             targets = {current} | {
                 services.TRANSITIONS[action].target
                 for action in services.allowed_actions(self.instance)
+                if action != Action.REMOVE
             }
             self.fields["status"].choices = [
                 (value, label) for value, label in Status.choices if value in targets
             ]
+
+    def clean(self):
+        """Someone else's decision made while this page was open is not overwritten."""
+        cleaned_data = super().clean()
+        seen, now = cleaned_data.get("seen_status"), self.initial.get("status")
+        if "status" in self.changed_data and seen and seen != now:
+            raise forms.ValidationError(
+                f"This comment was {Status(now).label.lower()} meanwhile: reload to see it.",
+                code="stale",
+            )
+        return cleaned_data
 
 
 def action_for(current, target):
@@ -187,7 +206,10 @@ class CommentAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Context", {"fields": ["post_link", "parent_context"]}),
         (None, {"fields": ["author_name", "author_email", "author_url", "user", "body"]}),
-        ("Moderation", {"fields": ["status", "status_reason", "moderated_by", "moderated_at"]}),
+        (
+            "Moderation",
+            {"fields": ["status", "seen_status", "status_reason", "moderated_by", "moderated_at"]},
+        ),
         ("Origin", {"fields": ["created_at", "ip_address", "user_agent"]}),
         ("History", {"fields": ["history"]}),
     ]
@@ -387,7 +409,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Decide")
     def row_actions(self, comment):
-        act = reverse("admin:comments_comment_act", args=[comment.pk])
+        # The status shown travels with the press, so a decision made meanwhile is kept.
+        act = f"{reverse('admin:comments_comment_act', args=[comment.pk])}?from={comment.status}"
         buttons = []
         for action in services.allowed_actions(comment):
             label = services.TRANSITIONS[action].label
@@ -439,7 +462,12 @@ class CommentAdmin(admin.ModelAdmin):
         """A new status is a moderation decision: the services make it (and log it)."""
         if "status" in form.changed_data:
             before = form.initial["status"]
-            services.moderate(obj, action_for(before, obj.status), request.user)
+            try:
+                services.moderate(
+                    obj, action_for(before, obj.status), request.user, expected=before
+                )
+            except services.NotAllowed as refusal:  # decided in the instant since the check
+                self.message_user(request, str(refusal), messages.ERROR)
 
     def log_change(self, request, obj, message):
         """The moderation log records decisions; there is nothing else to log here."""

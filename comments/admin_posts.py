@@ -17,7 +17,8 @@ from blog.admin import PostAdmin as BlogPostAdmin
 from blog.models import Post
 
 from . import services
-from .closing import closed_q, state_of
+from .closing import closed_q, may_switch, state_of
+from .decisions import switch
 from .models import ModerationEvent
 
 
@@ -97,19 +98,23 @@ def discussion_of(post):
     return getattr(post, "discussion", None)  # None: no decision recorded yet, so open
 
 
+def _with_after(names, anchor, extra):
+    """The blog admin's ``names`` with ``extra`` placed after ``anchor``."""
+    position = list(names).index(anchor) + 1
+    return [*names[:position], *extra, *names[position:]]
+
+
 admin.site.unregister(Post)
 
 
 @admin.register(Post)
 class PostAdmin(BlogPostAdmin):
-    list_display = [
-        *BlogPostAdmin.list_display[:-1],
-        "discussion_column",
-        "approved_comments",
-        "pending_comments",
-        BlogPostAdmin.list_display[-1],
-    ]
-    list_filter = [BlogPostAdmin.list_filter[0], DiscussionFilter, *BlogPostAdmin.list_filter[1:]]
+    list_display = _with_after(
+        BlogPostAdmin.list_display,
+        "published_at",
+        ["discussion_column", "approved_comments", "pending_comments"],
+    )
+    list_filter = _with_after(BlogPostAdmin.list_filter, "status", [DiscussionFilter])
     list_select_related = [
         *BlogPostAdmin.list_select_related,
         "discussion",
@@ -119,7 +124,7 @@ class PostAdmin(BlogPostAdmin):
     change_form_template = "admin/blog/post/change_form_discussion.html"
 
     def has_discussion_permission(self, request):
-        return request.user.has_perm("blog.change_discussion")
+        return may_switch(request.user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_comment_counts()
@@ -158,7 +163,7 @@ class PostAdmin(BlogPostAdmin):
 
     @admin.display(description="State")
     def discussion_control(self, post):
-        """The state and why; with the permission, the switch (a form outside the post form)."""
+        """Open or closed, and why (the switch itself sits above the form, with the tools)."""
         state = state_of(post, discussion_of(post))
         return format_html(
             '<p class="discussion-state" data-closed="{}"><strong>{}</strong> {}</p>',
@@ -190,15 +195,5 @@ class PostAdmin(BlogPostAdmin):
         """Close or reopen from the post's page in the admin."""
         if request.method != "POST" or not self.has_discussion_permission(request):
             raise PermissionDenied
-        post = get_object_or_404(Post, pk=pk)
-        reason = request.POST.get("reason", "").strip()
-        try:
-            if request.POST.get("action") == "close":
-                services.close(post, request.user, reason)
-                self.message_user(request, "The discussion is closed.", messages.SUCCESS)
-            else:
-                services.reopen(post, request.user, reason)
-                self.message_user(request, "The discussion is open again.", messages.SUCCESS)
-        except services.NotAllowed as refusal:
-            self.message_user(request, str(refusal), messages.ERROR)
+        switch(request, get_object_or_404(Post, pk=pk))
         return redirect("admin:blog_post_change", pk)

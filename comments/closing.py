@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Discussion
+from .models import Discussion, person_name
 
 
 class Why:
@@ -46,7 +46,7 @@ class DiscussionState:
         when = date_format(timezone.localtime(self.closed_at), "j F Y, H:i")
         if self.why == Why.SCHEDULE:
             return f"Closed as scheduled on {when}."
-        who = _name(self.closed_by) if self.closed_by else "a moderator"
+        who = person_name(self.closed_by) if self.closed_by else "a moderator"
         text = f"Closed by {who} on {when}."
         return f"{text} Reason: {self.reason}" if self.reason else text
 
@@ -56,8 +56,9 @@ class DiscussionState:
         return self.closed and self.why != Why.SITE
 
 
-def _name(user):
-    return user.get_full_name() or user.get_username()
+def may_switch(user):
+    """Who opens and closes discussions: moderators, editors, superusers."""
+    return user.has_perm("blog.change_discussion")
 
 
 def age_limit(now=None):

@@ -39,18 +39,19 @@ def thread_page(post, viewer, state, number=None):
     return page
 
 
-def _prune(comments, children, viewer, state):
+def _prune(comments, children, viewer, state, hidden=False):
     """The comments, with the sub-threads the viewer sees; those they see nothing of go.
 
-    Each kept comment learns whether the viewer may reply to it and, for moderators,
-    which moderation actions apply to it.
+    Below a comment removed with its replies hidden (``hidden``), only the comment a
+    moderator asked to see shows, with placeholders on the way to it. Each kept comment
+    learns whether the viewer may reply to it and, for moderators, which actions apply.
     """
     kept = []
     for comment in comments:
-        shown = viewer.sees(comment)
-        if not shown and comment.replies_hidden:
-            continue
-        comment.children = _prune(children.get(comment.pk, []), children, viewer, state)
+        seen = viewer.sees(comment)
+        shown = seen and (not hidden or comment.pk == viewer.revealed)
+        hides = hidden or (not seen and comment.replies_hidden)
+        comment.children = _prune(children.get(comment.pk, []), children, viewer, state, hides)
         if not shown and not comment.children:
             continue
         comment.removed = not shown

@@ -143,18 +143,16 @@ class CommentForm(forms.ModelForm):
                 f"sent {max(int(elapsed), 0)} s after the form was shown "
                 f"(minimum {settings.COMMENTS_MIN_SECONDS} s)."
             )
-        if self._form_used_for_other_text():
-            return hold("this form had already been used to send another comment.")
+        if self._form_used_before():
+            return hold("this form had already been used to send a comment.")
         return None
 
-    def _form_used_for_other_text(self):
+    def _form_used_before(self):
+        """A double click is a duplicate, refused before this matters; anything else is a replay."""
         since = timezone.now() - timedelta(seconds=FORM_MAX_AGE)
-        return (
-            Comment.objects.filter(post=self.post, created_at__gte=since)
-            .filter(form_token=digest(self.cleaned_data["issued"]))
-            .exclude(fingerprint=fingerprint(self.cleaned_data["body"]))
-            .exists()
-        )
+        return Comment.objects.filter(
+            post=self.post, created_at__gte=since, form_token=digest(self.cleaned_data["issued"])
+        ).exists()
 
     def save(self, commit=True):
         comment = super().save(commit=False)

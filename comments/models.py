@@ -12,6 +12,12 @@ from blog.models import Post
 
 from .sanitize import render_comment_html
 
+
+def person_name(user):
+    """How the site names a member: their full name, else their username."""
+    return user.get_full_name() or user.get_username()
+
+
 # Moderators see what needs them first.
 PENDING_FIRST = models.Case(models.When(status="pending", then=0), default=1)
 
@@ -38,13 +44,12 @@ class CommentQuerySet(models.QuerySet):
         its replies hidden does not.
         """
         visible_reply = Comment.objects.filter(viewer.sees_q(), root=OuterRef("pk"))
-        return self.top_level().filter(
-            viewer.sees_q() | (Q(replies_hidden=False) & Exists(visible_reply))
-        )
-
-    def moderation_queue(self):
-        """Pending first, then newest first."""
-        return self.order_by(PENDING_FIRST, "-created_at")
+        opens = viewer.sees_q() | (Q(replies_hidden=False) & Exists(visible_reply))
+        if viewer.revealed:  # a moderator's "View on site", even inside a hidden sub-thread
+            opens |= Q(pk=viewer.revealed) | Exists(
+                Comment.objects.filter(root=OuterRef("pk"), pk=viewer.revealed)
+            )
+        return self.top_level().filter(opens)
 
 
 class Comment(models.Model):
@@ -86,7 +91,9 @@ class Comment(models.Model):
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     status_reason = models.CharField(
-        max_length=200, blank=True, help_text="Why the moderation rules chose this status."
+        max_length=200,
+        blank=True,
+        help_text="Why the latest decision was made, by the rules or by a moderator.",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=False)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)

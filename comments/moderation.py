@@ -50,11 +50,13 @@ def _blocked_by(comment):
 
 
 def describe(term):
+    """The entry, as a reason anyone who reads the comment may see: emails and addresses are
+    private to moderators, so those entries are named by number."""
     if term.kind == BlockedTerm.Kind.PHRASE:
         return f"blocked phrase “{term.value}”"
     if term.kind == BlockedTerm.Kind.EMAIL:
-        return f"blocked email “{term.value}”"
-    return f"blocked address “{term.value}”"
+        return f"blocked email (blocklist entry #{term.pk})"
+    return f"blocked IP address (blocklist entry #{term.pk})"
 
 
 def judge(comment):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from blog.models import Post
 
 from .closing import load_state, state_of
-from .models import Comment, Discussion, ModerationEvent
+from .models import Comment, Discussion, ModerationEvent, person_name
 from .moderation import Verdict, judge
 from .notifications import notify_pending_comment
 
@@ -104,10 +104,6 @@ def _record(*, post_id, action, actor, reason="", comment=None, before="", after
     )
 
 
-def _name(user):
-    return user.get_full_name() or user.get_username()
-
-
 # --- Comments ----------------------------------------------------------------------------------
 
 
@@ -115,7 +111,8 @@ def submit(comment, *, trap=None, base_url=""):
     """Judge and store a new comment, unless its discussion is closed or it is a duplicate.
 
     ``trap`` is a tripped bot check (a ``Verdict``), ``base_url`` the site's address for the
-    moderators' email. Raises ``DiscussionClosed`` or ``Duplicate``.
+    moderators' email. Raises ``DiscussionClosed``, ``Duplicate``, or ``NotAllowed`` when the
+    comment answered no longer takes replies.
     """
     # Judged first: the moderation rules' queries need not hold the lock.
     if trap and trap.status == Status.SPAM:
@@ -129,7 +126,7 @@ def submit(comment, *, trap=None, base_url=""):
 
 def reply_as_staff(parent, user, body):
     """A moderator's reply, published at once and marked as staff."""
-    name = _name(user)
+    name = person_name(user)
     comment = Comment(
         post=parent.post,
         parent=parent,
@@ -189,7 +186,7 @@ def _insert(comment, verdict, base_url):
 
 def _check_parent(parent_id):
     """The comment answered must still take replies (it may have changed since the form)."""
-    parent = Comment.objects.filter(pk=parent_id).only("status").first()
+    parent = Comment.objects.select_for_update().filter(pk=parent_id).only("status").first()
     if parent is None or parent.status in (Status.TRASH, Status.SPAM, Status.REJECTED):
         raise NotAllowed("The comment you are replying to is no longer available.")
     if not parent.accepts_replies:
@@ -211,24 +208,31 @@ def _duplicate_of(comment):
     return recent.order_by("-created_at").first()
 
 
-def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP):
+def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=None):
     """Apply one moderation ``action`` (a ``ModerationEvent.Action``) to ``comment``.
 
-    Raises ``NotAllowed`` when the comment's status does not allow it (someone else may
-    have acted first); the stored ``status_reason`` always describes this latest decision.
+    Raises ``NotAllowed`` when the comment's status does not allow it, or is no longer the
+    ``expected`` one the moderator's screen showed (someone else decided meanwhile). The stored
+    ``status_reason`` always describes this latest decision.
     """
     rule = TRANSITIONS.get(action)
     if rule is None:
         raise NotAllowed(f"Unknown action “{action}”.")
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if expected and locked.status != expected:
+            raise NotAllowed(
+                f"Comment #{locked.pk} was {locked.get_status_display().lower()} meanwhile "
+                f"(by {person_name(locked.moderated_by) if locked.moderated_by else 'the site'}): "
+                "nothing was changed."
+            )
         if locked.status not in rule.sources:
             raise NotAllowed(
                 f"Comment #{locked.pk} is {locked.get_status_display().lower()}: "
                 f"“{rule.label}” does not apply."
             )
         target = rule.target or _status_before(locked)
-        reason = reason or f"{ModerationEvent.Action(action).label} by {_name(by)}."
+        reason = reason or f"{ModerationEvent.Action(action).label} by {person_name(by)}."
         if action == Action.RESTORE:
             _restore_removed_with(locked, by)
         _change(locked, target, action, by, reason)
@@ -297,7 +301,7 @@ def _remove_replies(comment, by, replies):
         comment.replies_hidden = True
         comment.save(update_fields=["replies_hidden"])
     elif replies == RepliesFate.DELETE:
-        reason = f"Removed with comment #{comment.pk} by {_name(by)}."
+        reason = f"Removed with comment #{comment.pk} by {person_name(by)}."
         for reply in _descendants(comment, lock=True):
             if reply.status != Status.TRASH:
                 _change(reply, Status.TRASH, Action.REMOVE, by, reason, removed_with=comment)
@@ -309,48 +313,56 @@ def _restore_removed_with(comment, by):
         _change(reply, target, Action.RESTORE, by, f"Restored with comment #{comment.pk}.")
 
 
+def _hold_up(replies, cutoff=None):
+    """Replies outside the trash, or trashed after ``cutoff``, keep their parent in place."""
+    return any(r.status != Status.TRASH or (cutoff and r.moderated_at >= cutoff) for r in replies)
+
+
 def holds_up(comment):
-    """Does ``comment`` hold up replies outside the trash (as their placeholder)?"""
-    return any(reply.status != Status.TRASH for reply in _descendants(comment))
+    return _hold_up(_descendants(comment))
 
 
-def delete_permanently(comment, by):
-    """Delete a comment from the trash, for good. Its trashed replies go with it.
+def delete_permanently(comment, by, cutoff=None):
+    """Delete a comment from the trash, for good, with its trashed replies (each logged).
 
-    A comment still holding up replies outside the trash stays (as their placeholder).
+    A comment still holding up replies (see ``holds_up``) stays, as their placeholder.
     """
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != Status.TRASH:
             raise NotAllowed(f"Comment #{locked.pk} is not in the trash: move it there first.")
-        if holds_up(locked):
+        replies = _descendants(locked, lock=True)
+        if _hold_up(replies, cutoff):
             raise NotAllowed(
-                f"Comment #{locked.pk} has replies outside the trash; it stays as their "
-                "placeholder."
+                f"Comment #{locked.pk} still holds up replies; it stays as their placeholder."
             )
-        _record(
-            post_id=locked.post_id,
-            comment=locked,
-            action=Action.DELETE,
-            actor=by,
-            before=Status.TRASH,
-            reason=f"Deleted by {_name(by)}." if by else "Emptied from the trash.",
-        )
+        reason = f"Deleted by {person_name(by)}." if by else "Emptied from the trash."
+        for gone in [locked, *replies]:
+            _record(
+                post_id=gone.post_id,
+                comment=gone,
+                action=Action.DELETE,
+                actor=by,
+                before=Status.TRASH,
+                reason=reason if gone is locked else f"Deleted with comment #{locked.pk}.",
+            )
         locked.delete()
 
 
 def empty_trash(older_than_days=None):
-    """Delete comments that have been in the trash longer than the retention period."""
+    """Delete comments trashed longer ago than the retention period; return (deleted, kept)."""
     days = settings.COMMENTS_TRASH_DAYS if older_than_days is None else older_than_days
     cutoff = timezone.now() - timedelta(days=days)
     deleted, kept = 0, 0
     expired = Comment.objects.filter(status=Status.TRASH, moderated_at__lt=cutoff)
     for comment in expired.order_by("-depth"):  # replies before the comments they answer
         try:
-            delete_permanently(comment, None)
+            delete_permanently(comment, None, cutoff)
             deleted += 1
-        except (NotAllowed, Comment.DoesNotExist):
+        except NotAllowed:
             kept += 1
+        except Comment.DoesNotExist:
+            pass  # deleted meanwhile
     return deleted, kept
 
 

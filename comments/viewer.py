@@ -8,6 +8,7 @@ comment they asked for by its "View on site" link (``?reveal=<id>``).
 from django.conf import settings
 from django.db.models import Q
 
+from .closing import may_switch
 from .models import Comment
 
 OWN_COMMENTS_KEY = "comments.own"
@@ -30,16 +31,13 @@ class Viewer:
         self.user = user
         self.own_ids = frozenset(own_ids)
         self.moderates = bool(user) and user.has_perm("comments.moderate_comment")
-        self.closes_discussions = self.moderates and user.has_perm("blog.change_discussion")
+        # The page's switch is part of the moderator's controls (editors switch in the admin).
+        self.closes_discussions = self.moderates and may_switch(user)
         self.revealed = revealed if self.moderates else None
 
     @classmethod
     def of(cls, request):
         return cls(request.user, own_comment_ids(request), _revealed(request))
-
-    @classmethod
-    def anonymous(cls):
-        return cls()
 
     def sees_q(self):
         """The rule of ``sees``, as a filter."""
@@ -59,6 +57,27 @@ class Viewer:
         if self.moderates:
             return comment.status == Comment.Status.PENDING or comment.pk == self.revealed
         return comment.status == Comment.Status.PENDING and comment.pk in self.own_ids
+
+    def sees_in_place(self, comment):
+        """``sees``, and no removed comment above hides it (moderators reveal what they ask)."""
+        return self.sees(comment) and (self.moderates or not self._hidden_above(comment))
+
+    def _hidden_above(self, comment):
+        """Does a removed comment above ``comment`` hide its sub-thread from this person?"""
+        if comment.parent_id is None:
+            return False
+        thread = {
+            c.pk: c
+            for c in Comment.objects.filter(Q(root=comment.root_id) | Q(pk=comment.root_id)).only(
+                "parent_id", "status", "replies_hidden"
+            )
+        }
+        ancestor = thread.get(comment.parent_id)
+        while ancestor is not None:
+            if ancestor.replies_hidden and not self.sees(ancestor):
+                return True
+            ancestor = thread.get(ancestor.parent_id)
+        return False
 
     def may_reply_to(self, comment, state):
         """A reply needs an open discussion and a published comment."""
@@ -83,7 +102,10 @@ class Viewer:
         page = self.page_of(comment)
         if page > 1:
             query.append(f"cpage={page}")
-        if not comment.is_approved and comment.status != Comment.Status.PENDING:
+        if self.moderates and (
+            comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING)
+            or self._hidden_above(comment)
+        ):
             query.append(f"{REVEAL_PARAM}={comment.pk}")
         suffix = f"?{'&'.join(query)}" if query else ""
         return f"{comment.post.get_absolute_url()}{suffix}#comment-{comment.pk}"

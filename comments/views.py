@@ -5,19 +5,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
 from blog.views import render_post
 
 from . import services
-from .closing import load_state
+from .closing import load_state, may_switch
+from .decisions import decide, switch
 from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS
 from .forms import CommentForm, digest
-from .models import Comment, ModerationEvent
+from .models import Comment
 from .ratelimit import allow_post, client_ip
 from .viewer import Viewer, own_comment_ids, remember_own_comment
 
@@ -120,49 +120,9 @@ def permalink(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("post", "root"), pk=pk)
     viewer = Viewer(request.user, own_comment_ids(request), revealed=comment.pk)
     posts = Post.objects.visible_to(request.user)
-    if not viewer.sees(comment) or not posts.filter(pk=comment.post_id).exists():
+    if not viewer.sees_in_place(comment) or not posts.filter(pk=comment.post_id).exists():
         raise Http404("No such comment.")
     return redirect(viewer.location_of(comment))
-
-
-def _back(request, comment, fallback):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback(request, comment))
-
-
-def decide(request, comment, fallback, details):
-    """One moderation decision from a button: JSON for the page's script, else a redirect.
-
-    The redirect goes to a safe ``next``, else to ``fallback(request, comment)``;
-    ``details(comment)`` adds what the asking page updates (its counts).
-    """
-    action = request.POST.get("action", "")
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
-    try:
-        services.moderate(comment, action, request.user)
-    except services.NotAllowed as refusal:
-        if wants_json:
-            return JsonResponse({"error": str(refusal)}, status=409)
-        messages.error(request, str(refusal))
-        return _back(request, comment, fallback)
-    message = f"{ModerationEvent.Action(action).label}: the comment by {comment.author_name}."
-    if wants_json:
-        return JsonResponse(
-            {
-                "status": comment.status,
-                "status_label": comment.get_status_display(),
-                "reason": comment.status_reason,
-                "actions": services.allowed_actions(comment),
-                "message": message,
-                **details(comment),
-            }
-        )
-    messages.success(request, message)
-    return _back(request, comment, fallback)
 
 
 @require_POST
@@ -189,18 +149,8 @@ def _counts_on_post(comment):
 @require_POST
 def discussion_switch(request, slug):
     """Close or reopen a post's discussion from its page."""
-    user = request.user
-    if not (user.has_perm("comments.moderate_comment") and user.has_perm("blog.change_discussion")):
+    if not may_switch(request.user):
         raise PermissionDenied
-    post = get_object_or_404(Post.objects.visible_to(user), slug=slug)
-    reason = request.POST.get("reason", "").strip()
-    try:
-        if request.POST.get("action") == "close":
-            services.close(post, user, reason)
-            messages.success(request, "The discussion is closed; the thread stays readable.")
-        else:
-            services.reopen(post, user, reason)
-            messages.success(request, "The discussion is open again.")
-    except services.NotAllowed as refusal:
-        messages.error(request, str(refusal))
+    post = get_object_or_404(Post.objects.visible_to(request.user), slug=slug)
+    switch(request, post)
     return redirect(f"{post.get_absolute_url()}#comments")

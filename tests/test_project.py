@@ -1,5 +1,6 @@
 import ast
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -118,6 +119,29 @@ def _imported_modules(path):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             yield node.module
+
+
+STATE_FIELDS = r"(status|closed_at|keep_open|closes_at)"
+STATE_WRITE = re.compile(
+    rf"\.update\([^)]*\b{STATE_FIELDS}\s*="  # queryset.update(status=...)
+    rf"|^\s*(?:[\w.]+\s*,\s*)*[\w.]*\.{STATE_FIELDS}(?:\s*,\s*[\w.]+)*\s*=(?!=)"  # x.status = ...
+)
+
+
+def test_only_the_services_change_discussion_state():
+    """Comment statuses and discussion switches are written in comments/services.py only."""
+    writers = {
+        f"{path.relative_to(ROOT)}:{number}"
+        for app in ("blog", "comments", "demo", "config")
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts and path.name != "services.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if STATE_WRITE.search(line)
+    }
+    assert writers == set()
+    # The scan finds such writes where they belong.
+    services = (ROOT / "comments" / "services.py").read_text().splitlines()
+    assert any(STATE_WRITE.search(line) for line in services)
 
 
 def test_the_blog_never_imports_the_comments_app():

@@ -23,6 +23,7 @@
     }
     label.textContent = result.status_label + (result.reason ? ": " + result.reason : "");
     label.hidden = result.status === "approved";
+    form.querySelector("input[name=from]").value = result.status;
     form.querySelectorAll("button[name=action]").forEach(function (button) {
       button.hidden = result.actions.indexOf(button.value) === -1;
     });

@@ -100,7 +100,7 @@ def test_the_same_decision_twice_is_refused(post, make_comment, moderator):
     assert ModerationEvent.objects.filter(action=Action.APPROVE).count() == 1
 
 
-def test_nothing_else_changes_status(client, post, comment_data, moderator):
+def test_posting_records_a_submit_event(client, post, comment_data, moderator):
     """Posting records a submit event: every stored comment has its history from the start."""
     client.post(f"/posts/{post.slug}/comment/", comment_data(post))
     comment = Comment.objects.get()

@@ -641,7 +641,7 @@ def test_a_trashed_comment_whose_replies_stay_is_not_deleted(
         reply.pk: APPROVED,
     }
     assert (
-        f"Comment #{scene.other.pk} has replies outside the trash; it stays as their placeholder."
+        f"Comment #{scene.other.pk} still holds up replies; it stays as their placeholder."
     ) in messages_of(client.get(COMMENTS))
     assert not ModerationEvent.objects.filter(action=Event.DELETE).exists()
 

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 Status = Comment.Status
 ROLES = ["anonymous", "reader", "author", "editor", "moderator", "superuser"]
 MODERATES = {"moderator", "superuser"}
+SWITCHES = MODERATES | {"editor"}  # editors open and close discussions, in the admin too
 
 
 @pytest.fixture
@@ -106,22 +107,32 @@ def test_an_offsite_next_is_ignored(client, moderator, post, thread):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_closing_from_the_page_by_role(client, users, post, role):
-    """Only moderators close from the page; the thread stays and says it is closed."""
+    """The switch works for those who may open and close discussions, and no one else."""
     browser = as_user(client, users[role])
     response = browser.post(
         f"/posts/{post.slug}/discussion/", {"action": "close", "reason": "Heated."}
     )
-    if role not in MODERATES:
+    if role not in SWITCHES:
         assert response.status_code == 403
         assert not load_state(post).closed
         return
     assert response.status_code == 302
     page = browser.get(response["Location"]).content.decode()
     assert "Comments are closed." in page
-    assert "Reason: Heated." in page
-    assert "Reopen comments now" in page
+    # Only moderators get the controls on the page; editors use the admin.
+    assert ("Reason: Heated." in page) is (role in MODERATES)
+    assert ("Reopen comments now" in page) is (role in MODERATES)
     browser.post(f"/posts/{post.slug}/discussion/", {"action": "reopen"})
     assert not load_state(post).closed
+
+
+@pytest.mark.parametrize("action", ["", "delete", "CLOSE"])
+def test_an_unknown_switch_is_a_bad_request(client, moderator, post, action):
+    """Only "close" and "reopen" switch; anything else changes nothing."""
+    client.force_login(moderator)
+    response = client.post(f"/posts/{post.slug}/discussion/", {"action": action})
+    assert response.status_code == 400
+    assert not ModerationEvent.objects.exists()
 
 
 def test_a_moderator_sees_the_post_edit_link_only_if_they_may_edit(client, users, post):

@@ -82,7 +82,7 @@ def test_a_reused_form_is_held(client, post, comment_data):
     assert first.status_reason == "New comments wait for a moderator."
     assert _status(second) == (
         "pending",
-        "Held: this form had already been used to send another comment.",
+        "Held: this form had already been used to send a comment.",
     )
 
 

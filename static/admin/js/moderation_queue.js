@@ -27,6 +27,8 @@
       row.querySelector(".queue-reason").textContent = result.reason;
       row.querySelectorAll("[data-action]").forEach(function (control) {
         control.hidden = result.actions.indexOf(control.dataset.action) === -1;
+        var url = control.getAttribute("formaction");
+        if (url) control.setAttribute("formaction", url.replace(/from=\w+/, "from=" + result.status));
       });
       Object.keys(result.counts).forEach(function (key) {
         var count = document.querySelector('[data-count="' + key + '"]');
