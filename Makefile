@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint db browser-deps
+.PHONY: run test lint db test-deps drill
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -15,34 +15,47 @@ $(STAMP): requirements.txt requirements-dev.txt
 db: $(STAMP)
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m devtools.pgcluster start --dir .pg >/dev/null; fi
 
+# The web server and, beside it, the task worker that sends emails; Ctrl-C stops both.
 run: db
 	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py demo_content
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 TASKS_LOG_LEVEL=INFO $(PY) manage.py procrastinate worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# What the browser tests (tests/browser) need besides the venv: axe-core from npm (pinned in
-# package-lock.json) and Debian's Chromium, which Playwright launches; it never downloads a browser.
-# As root a missing Chromium is installed; otherwise the tests fail under CI and skip elsewhere.
-CHROMIUM := /usr/bin/chromium
+# What the tests need besides the venv, from Debian: Chromium, which the browser tests
+# (tests/browser) launch through Playwright (it never downloads a browser), and redis-server,
+# which the cache tests start on a free port; and axe-core from npm (pinned in
+# package-lock.json). As root missing packages are installed; otherwise those tests fail under
+# CI and skip elsewhere.
+DEBIAN_PACKAGES := /usr/bin/chromium:chromium /usr/bin/redis-server:redis-server
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-browser-deps: node_modules/.package-lock.json
-	@if [ ! -x $(CHROMIUM) ]; then \
+test-deps: node_modules/.package-lock.json
+	@missing=""; for entry in $(DEBIAN_PACKAGES); do \
+	  [ -x "$${entry%%:*}" ] || missing="$$missing $${entry#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update && DEBIAN_FRONTEND=noninteractive \
-	      apt-get install -y --no-install-recommends chromium; \
+	      apt-get install -y --no-install-recommends $$missing; \
 	  else \
-	    echo "$(CHROMIUM) is missing: as root, run apt-get install chromium (browser tests need it)"; \
+	    echo "Missing:$$missing. As root, run apt-get install$$missing (tests need them)"; \
 	    if [ "$$CI" = true ]; then exit 1; fi; \
 	  fi; \
 	fi
 
-test: lint browser-deps
+test: lint test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Reliability drill (not part of the tests): outages, stalls and junk input against gunicorn.
+drill: $(STAMP)
+	$(PY) -m devtools.drill

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
@@ -18,6 +19,13 @@ EDITABLE_POST_FIELDS = [
     for field in Post._meta.concrete_fields
     if not field.primary_key and field.name != "created_at"
 ]
+
+
+class TagsAutocomplete(AutocompleteSelectMultiple):
+    """Redraws a refused form without querying values that are not ids (a 500 otherwise)."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
 
 
 @admin.register(Post)
@@ -83,6 +91,13 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [] if edits_all_posts(request.user) else ["author"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            kwargs["widget"] = TagsAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -12,7 +12,8 @@ def check_shared_services(app_configs, **kwargs):
     warnings = []
     embedded = environ.Env.db_url_config(Cluster(settings.BASE_DIR / ".pg").url)
     database = settings.DATABASES["default"]
-    if all(database.get(key) == value for key, value in embedded.items()):
+    same_place = all(database.get(key) == embedded[key] for key in ("NAME", "USER", "HOST"))
+    if same_place and database["OPTIONS"].get("host") == embedded["OPTIONS"]["host"]:
         warnings.append(
             Warning(
                 "The database is the project-local development cluster.",

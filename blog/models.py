@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Count, Q
+from django.db import models, transaction
+from django.db.models import Count, Exists, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -63,6 +63,19 @@ class PostQuerySet(models.QuerySet):
         if user.has_perm("blog.view_post"):
             return self.filter(self._is_published() | Q(author__user=user))
         return self.published()
+
+    def by_slug(self, slug):
+        """The post at ``slug``: the post whose slug it is, or the post that had it before.
+
+        The post page, its preview and the comment form find a post this way, so a renamed
+        post keeps its old addresses (the page redirects to the new one). A slug some post
+        has now always means that post, even where the caller cannot see it: a former slug
+        never leads a reader anywhere else, and a draft's former slugs are as hidden as the
+        draft, since the queryset this narrows decides what the caller sees.
+        """
+        former = FormerSlug.objects.filter(slug=slug).values("post")
+        current = Post.objects.filter(slug=slug)
+        return self.filter(Q(slug=slug) | (Q(pk__in=former) & ~Exists(current)))
 
     def for_listing(self):
         """What a list of posts shows, at a fixed number of queries."""
@@ -140,10 +153,50 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         self.body = sanitize_article_html(self.body)
         self.clean()
-        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "slug" not in update_fields:
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            previous = None
+            if not self._state.adding:
+                # Locked, so two renames of the same post record each other's slugs.
+                previous = (
+                    Post.objects.select_for_update()
+                    .filter(pk=self.pk)
+                    .values_list("slug", flat=True)
+                    .first()
+                )
+            super().save(*args, **kwargs)
+            self._remember_former_slug(previous)
 
     def get_absolute_url(self):
         return reverse("blog:post", kwargs={"slug": self.slug})
+
+    def _remember_former_slug(self, previous):
+        """Keep the slug a save replaced, so its links still lead here; see ``FormerSlug``.
+
+        Every save goes through here (the admin's included). The current slug is never a
+        former one: renaming back to an old slug takes it out of the history, and a save
+        that skipped validation to take another post's former slug takes it over (its old
+        links now lead to the post that has the slug).
+        """
+        FormerSlug.objects.filter(slug=self.slug).delete()
+        if previous and previous != self.slug:
+            FormerSlug.objects.update_or_create(
+                slug=previous, defaults={"post": self, "retired_at": timezone.now()}
+            )
+
+    def validate_unique(self, exclude=None):
+        """A slug that another post had before stays that post's: its old links lead there."""
+        super().validate_unique(exclude=exclude)
+        if exclude and "slug" in exclude:
+            return
+        others = FormerSlug.objects.filter(slug=self.slug)
+        if self.pk is not None:
+            others = others.exclude(post=self.pk)
+        if others.exists():
+            raise ValidationError({"slug": FormerSlug.TAKEN_MESSAGE})
 
     def clean(self):
         # Before the constraint check of forms: publishing without a date means now.
@@ -161,6 +214,35 @@ class Post(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+class FormerSlug(models.Model):
+    """A slug a post had before it was renamed: its old links redirect to the post.
+
+    ``Post.save`` writes these (every save, the admin's included, goes through it), so the
+    history needs no other code. A rename a → b → c keeps a and b, both pointing at the
+    post, and renaming back to a former slug takes it out of the history.
+
+    Collisions: a former slug stays reserved for its post. A new post (or another rename)
+    may not take it: model validation refuses it with ``TAKEN_MESSAGE``, so the admin form
+    says so next to the slug. Freeing a former slug means deleting the post that had it.
+    """
+
+    TAKEN_MESSAGE = (
+        "Another post had this slug before and its old links still lead to it. Choose another slug."
+    )
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=200, unique=True)
+    retired_at = models.DateTimeField(
+        default=timezone.now, help_text="When the post stopped using this slug."
+    )
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+
+    def __str__(self):
+        return self.slug
 
 
 class MediaEmbed(models.Model):

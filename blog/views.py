@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.encoding import iri_to_uri
 from django.views.generic import ListView, MonthArchiveView
 
 from .models import Author, Post, Tag
@@ -57,15 +59,38 @@ def archive_index(request):
 
 
 def post_detail(request, slug):
-    """A post; drafts and scheduled posts exist only for staff, as an uncached preview."""
+    """A post; drafts and scheduled posts exist only for staff, as an uncached preview.
+
+    A former slug of the post redirects to its address for good (301), query string kept;
+    the browser keeps the #fragment.
+    """
     post = get_object_or_404(
         Post.objects.visible_to(request.user)
         .select_related("author")
         .prefetch_related("tags", "media")
-        .with_comment_counts(),
-        slug=slug,
+        .with_comment_counts()
+        .by_slug(slug)
     )
+    if post.slug != slug:
+        return _moved(request, post)
     return render_post(request, post)
+
+
+# A renamed post can be renamed back; browsers keep a 301 without a lifetime for ever and
+# would then loop between the two addresses.
+MOVED_MAX_AGE = 3600
+
+
+def _moved(request, post):
+    url = post.get_absolute_url()
+    if query := request.META.get("QUERY_STRING"):
+        url = f"{url}?{iri_to_uri(query)}"
+    response = HttpResponsePermanentRedirect(url)
+    if post.is_public:
+        patch_cache_control(response, max_age=MOVED_MAX_AGE)
+    else:
+        add_never_cache_headers(response)
+    return response
 
 
 def render_post(request, post, extra_context=None, status=200):

@@ -348,7 +348,7 @@ class CommentAdmin(admin.ModelAdmin):
         parent = ""
         if comment.parent_id:
             parent = format_html(
-                '<p class="queue-parent">In reply to <bdi>{}</bdi>: “{}”</p>',
+                '<p class="queue-parent">In reply to <bdi>{}</bdi>: “<bdi>{}</bdi>”</p>',
                 comment.parent.author_name,
                 Truncator(comment.parent.body).chars(160),
             )
@@ -381,7 +381,8 @@ class CommentAdmin(admin.ModelAdmin):
         decided = ""
         if comment.moderated_by:
             decided = format_html(
-                '<br><span class="queue-by">by {}</span>', comment.moderated_by.get_username()
+                '<br><span class="queue-by">by <bdi>{}</bdi></span>',
+                comment.moderated_by.get_username(),
             )
         return format_html(
             '<strong class="queue-status" data-status="{}">{}</strong>'
@@ -395,7 +396,8 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Commenter")
     def commenter(self, comment):
         return format_html(
-            '<span class="queue-email">{}</span><br>{}<br><span class="queue-agent">{}</span>'
+            '<span class="queue-email"><bdi>{}</bdi></span><br>{}'
+            '<br><span class="queue-agent">{}</span>'
             '<br><span class="queue-history">History: {} approved · {} pending · {} spam</span>'
             '<br><a href="{}">Block this commenter…</a>',
             comment.author_email,
@@ -452,7 +454,11 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.parent is None:
             return "—"
         parent = comment.parent
-        return format_html("{} wrote: “{}”", parent.author_name, Truncator(parent.body).chars(300))
+        return format_html(
+            "<bdi>{}</bdi> wrote: “<bdi>{}</bdi>”",
+            parent.author_name,
+            Truncator(parent.body).chars(300),
+        )
 
     @admin.display(description="Moderation log")
     def history(self, comment):

@@ -44,7 +44,9 @@ def decide(request, comment, fallback, details):
             return JsonResponse({"error": str(refusal)}, status=409)
         messages.error(request, str(refusal))
         return _back(request, comment, fallback)
-    message = f"{ModerationEvent.Action(action).label}: the comment by {comment.author_name}."
+    message = (
+        f"{ModerationEvent.Action(action).label}: the comment by \u2068{comment.author_name}\u2069."
+    )
     if wants_json:
         return JsonResponse(
             {

@@ -1,4 +1,5 @@
 import hashlib
+import html
 import time
 import unicodedata
 from datetime import timedelta
@@ -8,9 +9,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from .models import Comment
 from .moderation import Verdict, hold
+from .sanitize import render_comment_html
 
 FORM_SALT = "comments.form"
 # A form open longer than this is re-issued rather than trusted: its signed timestamp
@@ -24,6 +27,38 @@ def refuse_control_characters(value):
     if any(unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROL for c in value):
         raise forms.ValidationError(
             "This contains invisible control characters; please remove them.", code="control"
+        )
+
+
+# Letters of some scripts that show as blank space (Hangul fillers, the blank Braille pattern),
+# and marks with no look of their own (grapheme joiner, variation selectors, Mongolian ones).
+BLANK_CHARACTERS = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+# Whitespace, controls and format characters (zero-width spaces and joiners, the word joiner,
+# the byte order mark, soft hyphens, bidi controls, tags...).
+INVISIBLE_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+
+
+def is_invisible(char):
+    return (
+        char.isspace()
+        or unicodedata.category(char) in INVISIBLE_CATEGORIES
+        or char in BLANK_CHARACTERS
+    )
+
+
+def shows_nothing(text):
+    return all(map(is_invisible, text))
+
+
+def refuse_invisible_name(value):
+    if shows_nothing(value):
+        raise forms.ValidationError(
+            "Your name shows no letters: it has only spaces or invisible characters.",
+            code="invisible",
         )
 
 
@@ -82,7 +117,7 @@ class CommentForm(forms.ModelForm):
         self.post = post
         self.user = user if user is not None and user.is_authenticated else None
         self.fields["body"].validators.append(refuse_control_characters)
-        self.fields["author_name"].validators.append(refuse_control_characters)
+        self.fields["author_name"].validators += [refuse_control_characters, refuse_invisible_name]
         self.fields["author_url"].widget.attrs["autocomplete"] = "url"
         if self.user:
             for name in ("author_name", "author_email", "author_url", "remember"):
@@ -116,6 +151,18 @@ class CommentForm(forms.ModelForm):
                 code="expired",
             )
         return cleaned_data
+
+    def clean_body(self):
+        """The comment as readers will see it has some text: not only invisible characters,
+        character references to them (``&#8203;``), HTML comments or empty tags."""
+        body = self.cleaned_data["body"]
+        if shows_nothing(html.unescape(strip_tags(render_comment_html(body)))):
+            raise forms.ValidationError(
+                "Your comment would show no text: it has only spaces, invisible characters "
+                "or empty tags.",
+                code="invisible",
+            )
+        return body
 
     def clean_parent(self):
         """A reply answers a published comment of the same post."""

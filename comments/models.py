@@ -170,7 +170,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.author_name} on “{self.post}”"
+        return f"\u2068{self.author_name}\u2069 on “{self.post}”"
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")

@@ -1,9 +1,13 @@
 """A per-IP limit on posting comments, counted in the shared cache."""
 
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request):
@@ -23,13 +27,23 @@ def client_ip(request):
 
 
 def allow_post(ip):
-    """Count one attempt; False once this address exceeds the limit in the window."""
-    key = f"comments:rate:{ip}"
+    """Count one attempt; False once this address exceeds the limit in the window.
+
+    With the cache server unreachable the limit is not enforced (and a warning is logged):
+    readers keep posting, and every comment still goes through moderation.
+    """
+    try:
+        return _count(f"comments:rate:{ip}") <= settings.COMMENTS_RATE_LIMIT
+    except (RedisError, OSError):
+        logger.warning("The cache is unreachable: the comment rate limit is off meanwhile.")
+        return True
+
+
+def _count(key):
     window = settings.COMMENTS_RATE_WINDOW
     cache.add(key, 0, timeout=window)
     try:
-        attempts = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # Expired between add() and incr().
         cache.set(key, 1, timeout=window)
-        attempts = 1
-    return attempts <= settings.COMMENTS_RATE_LIMIT
+        return 1

@@ -10,7 +10,6 @@ discussion each hold it, so no comment is accepted after a close has returned.
 
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -18,10 +17,10 @@ from django.utils import timezone
 
 from blog.models import Post
 
+from . import tasks
 from .closing import load_state, state_of
 from .models import Comment, Discussion, ModerationEvent, person_name
 from .moderation import Verdict, judge
-from .notifications import notify_pending_comment
 
 Status = Comment.Status
 Action = ModerationEvent.Action
@@ -180,7 +179,8 @@ def _insert(comment, verdict, base_url):
             reason=verdict.reason,
         )
         if comment.status == Status.PENDING:
-            transaction.on_commit(partial(notify_pending_comment, comment, base_url))
+            # Queued in this transaction: sent by the worker once, and only if this commits.
+            tasks.email_pending_comment.defer(comment_id=comment.pk, base_url=base_url)
     return comment
 
 

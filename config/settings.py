@@ -4,6 +4,7 @@ Development defaults apply only when DEBUG is on (the run command turns it on);
 production must provide SECRET_KEY and ALLOWED_HOSTS or the process refuses to start.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,6 +35,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
+    "csp",
+    "procrastinate.contrib.django",
     "blog",
     "comments",
     "demo",
@@ -41,13 +45,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.RefuseUnusableInputMiddleware",  # before anything reads request.POST
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -73,12 +82,41 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=Cluster(BASE_DIR / ".pg").url)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that is down or stalled fails a request in seconds (a 503 page) instead of
+# holding a worker: connecting, any statement and any lock wait have a limit (0: none).
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),
+    "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=3),
+    "options": "-c statement_timeout={} -c lock_timeout={}".format(
+        env.int("DB_STATEMENT_TIMEOUT_MS", default=10_000),
+        env.int("DB_LOCK_TIMEOUT_MS", default=5_000),
+    ),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Shared by every worker with no extra service: a table in the project's PostgreSQL
+# (`manage.py createcachetable`); Redis in production. A Redis that does not answer must
+# fail in a moment, not hold the request.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    )
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts and never answers must not hold a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# The task queue (procrastinate) lives in the project's PostgreSQL; `manage.py procrastinate
+# worker` runs it. A worker that sends no heartbeat for TASKS_STALLED_AFTER seconds is taken
+# for dead and its job is requeued by a sweep that runs on TASKS_STALLED_SWEEP_CRON.
+TASKS_STALLED_AFTER = env.int("TASKS_STALLED_AFTER", default=60)
+TASKS_STALLED_SWEEP_CRON = env("TASKS_STALLED_SWEEP_CRON", default="* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": env.float("TASKS_HEARTBEAT_SECONDS", default=10),
+    "stalled_worker_timeout": TASKS_STALLED_AFTER,
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -87,6 +125,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -122,11 +165,65 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): the site's own scripts and styles only, no inline code;
+# images also from any HTTPS host (authors hot-link them); frames only from the video players
+# blog/embeds.py builds (a test keeps the two in step).
+VIDEO_PLAYER_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "https:"],
+        "frame-src": VIDEO_PLAYER_ORIGINS,
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        "report-uri": env.list("CSP_REPORT_URI", default=[]) or None,
+    }
+}
+# Browser features the pages never use are off; the video players may go full screen.
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "hid": [],
+    "midi": [],
+    "display-capture": [],
+    "accelerometer": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "encrypted-media": ["self", *VIDEO_PLAYER_ORIGINS],
+    "fullscreen": ["self", *VIDEO_PLAYER_ORIGINS],
+    "picture-in-picture": ["self", *VIDEO_PLAYER_ORIGINS],
+}
+
+# Login throttling (django-axes, counted in PostgreSQL so every worker sees it): after
+# LOGIN_FAILURE_LIMIT failures for one account, or from one address, logging in - even with the
+# right password - is refused for LOGIN_COOLOFF_MINUTES after the last failure. No reset on
+# success: a success from an address would clear another account's failures from it.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "comments.ratelimit.client_ip"  # the comment limit's address
+AXES_LOCKOUT_CALLABLE = "config.access.lockout_response"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # The task queue says what it does at INFO; its worker's log is the place for that.
+    "loggers": {
+        "procrastinate": {"level": env("TASKS_LOG_LEVEL", default="WARNING")},
+        "axes": {"level": "WARNING"},  # not a line at every start
+    },
 }
 
 # Site identity, used by feeds, Open Graph tags and emails.

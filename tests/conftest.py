@@ -156,12 +156,41 @@ def post(make_post):
     return make_post(title="An open discussion")
 
 
+@pytest.fixture
+def run_queued_emails():
+    """Do what the task worker does with the queued emails, in this process.
+
+    tests/comments/test_task_queue.py runs the real worker; elsewhere this keeps tests fast.
+    """
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    from comments.notifications import notify_pending_comment
+
+    def run():
+        for job in ProcrastinateJob.objects.filter(task_name="comments.email_pending"):
+            notify_pending_comment(**job.args)
+
+    return run
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters and other cached state never leak between tests."""
+def _fresh_cache(request):
+    """Rate-limit counters and other cached state never leak between tests.
+
+    The cache is a table in the test database, so only tests that use the database have one.
+    """
+    if request.node.get_closest_marker("django_db") is None and not (
+        DATABASE_FIXTURES & set(request.fixturenames)
+    ):
+        return
     from django.core.cache import cache
 
-    cache.clear()
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

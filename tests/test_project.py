@@ -46,12 +46,15 @@ def test_deploy_check_passes_with_production_settings():
     ("variable", "warning", "value"),
     [
         ("DATABASE_URL", "blog.W001", None),
-        ("CACHE_URL", "blog.W002", None),
+        ("CACHE_URL", "blog.W002", "locmemcache://"),
         ("CACHE_URL", "blog.W002", "dummycache://"),
     ],
 )
 def test_deploy_check_flags_development_services(variable, warning, value):
-    """Production without its own database or shared cache is caught before it serves."""
+    """Production on the development database or a per-process cache is caught before it serves.
+
+    Without CACHE_URL the cache is a table in PostgreSQL, shared by every worker: no warning.
+    """
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
     if value:
         env[variable] = value

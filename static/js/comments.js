@@ -22,7 +22,15 @@
   var lastReplyLink = null;
 
   function showAsReply(author) {
-    title.textContent = author ? "Reply to " + author : title.dataset.default;
+    if (author) {
+      // The name in its own <bdi>, as the server draws it: right-to-left or override
+      // characters in a name cannot reorder the words around it.
+      var name = document.createElement("bdi");
+      name.textContent = author;
+      title.replaceChildren("Reply to ", name);
+    } else {
+      title.textContent = title.dataset.default;
+    }
     button.textContent = author ? "Post reply" : "Post comment";
     cancel.parentNode.hidden = !author;
   }
@@ -34,7 +42,7 @@
     var comment = document.getElementById("comment-" + link.dataset.commentId);
     comment.querySelector(".comment-body-wrap").insertAdjacentElement("afterend", form);
     parentInput.value = link.dataset.commentId;
-    showAsReply(comment.querySelector(".comment-author").textContent.trim());
+    showAsReply(comment.querySelector(".comment-author bdi").textContent);
     lastReplyLink = link;
     form.querySelector("textarea").focus();
   });

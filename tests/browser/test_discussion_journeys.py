@@ -56,9 +56,9 @@ def _fill_form(form, body, name="Ada Reader", email="ada@example.net", url=""):
 
 
 def _reply_link(page, comment):
-    """The Reply link of one comment (not of its replies)."""
+    """The Reply link of one comment (not of its replies); its label isolates the name."""
     return page.locator(f"#comment-{comment.pk} > article").get_by_role(
-        "link", name=f"Reply to {comment.author_name}"
+        "link", name=f"Reply to \u2068{comment.author_name}\u2069"
     )
 
 

@@ -131,7 +131,9 @@ def test_moderator_approves_and_marks_spam_without_javascript(
 
     page.locator(f"#comment-{held.pk} form.moderation-actions button[value=approve]").click()
     expect(page).to_have_url(re.compile(re.escape(f"{post.get_absolute_url()}#comment-{held.pk}")))
-    expect(page.locator(".messages")).to_have_text(f"Approved: the comment by {held.author_name}.")
+    expect(page.locator(".messages")).to_have_text(
+        f"Approved: the comment by \u2068{held.author_name}\u2069."
+    )
     held.refresh_from_db()
     assert (held.status, held.moderated_by) == ("approved", moderator)
     comment = page.locator(f"#comment-{held.pk}")
@@ -142,7 +144,7 @@ def test_moderator_approves_and_marks_spam_without_javascript(
 
     page.locator(f"#comment-{junk.pk} form.moderation-actions button[value=spam]").click()
     expect(page.locator(".messages")).to_have_text(
-        f"Marked as spam: the comment by {junk.author_name}."
+        f"Marked as spam: the comment by \u2068{junk.author_name}\u2069."
     )
     expect(_pending_count(page)).to_have_text("0")
     junk.refresh_from_db()

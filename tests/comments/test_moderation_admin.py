@@ -859,7 +859,7 @@ def test_change_page_shows_the_post_and_the_comment_replied_to(
     html = log_in(client, moderator).get(f"{COMMENTS}{reply.pk}/change/").content.decode()
     post = scene.other_post
     assert f'<a href="{post.get_absolute_url()}">{post.title}</a>' in html
-    assert "Parent Person wrote: “Bridges are underrated.”" in html
+    assert "<bdi>Parent Person</bdi> wrote: “<bdi>Bridges are underrated.</bdi>”" in html
 
 
 @pytest.mark.parametrize("role", ["author", "moderator", "superuser"])
@@ -1005,7 +1005,7 @@ def test_comment_changelist_at_fixed_cost(
     replies = [comment for comment in listed(response) if comment.parent_id]
     assert replies
     assert html.count('<p class="queue-parent">In reply to') == len(replies)
-    assert '<span class="queue-by">by moe</span>' in html
+    assert '<span class="queue-by">by <bdi>moe</bdi></span>' in html
 
 
 # --- 6. The blocklist ----------------------------------------------------------------------------

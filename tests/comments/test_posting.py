@@ -51,7 +51,7 @@ def test_logged_in_user_comments_under_their_account(client, post, comment_data,
     client.force_login(user)
     page = client.get(post.get_absolute_url()).content.decode()
     assert 'name="author_name"' not in page
-    assert "Commenting as <strong>Grace H</strong>" in page
+    assert "Commenting as <strong><bdi>Grace H</bdi></strong>" in page
     client.post(_url(post), comment_data(post, author_name="Spoofed", author_email="x@y.z"))
     comment = Comment.objects.get()
     assert (comment.user, comment.author_name, comment.author_email) == (

@@ -97,7 +97,7 @@ def test_replyto_renders_the_form_under_that_comment(client, post, make_comment)
         html.index(f'id="comment-{target.pk}"') < form_at < html.index(f'id="comment-{later.pk}"')
     )
     assert f'name="parent" value="{target.pk}"' in html
-    assert "Reply to Kemi" in html
+    assert "Reply to <bdi>Kemi</bdi>" in html
     assert "Cancel reply" in html
     assert html.count('id="respond"') == 1
 

@@ -1,0 +1,31 @@
+"""Side effects of discussion events, run by the task worker from a queue in PostgreSQL.
+
+Jobs are deferred inside the transaction that records the event, so a rolled-back comment
+sends nothing and a committed one is never forgotten; the worker retries failures with
+backoff, and the sweep below requeues the job of a worker killed in the middle of one.
+Start the worker with ``manage.py procrastinate worker``.
+"""
+
+from django.conf import settings
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+from .notifications import notify_pending_comment
+
+# 10 attempts over about three hours: 2, 4, 8, … 1024 s between them.
+EMAIL_RETRIES = RetryStrategy(max_attempts=10, exponential_wait=2)
+
+
+@app.task(name="comments.email_pending", queue="emails", retry=EMAIL_RETRIES)
+def email_pending_comment(comment_id, base_url):
+    """Tell moderators and the post's author that a comment waits (raises to retry)."""
+    notify_pending_comment(comment_id, base_url)
+
+
+@app.periodic(cron=settings.TASKS_STALLED_SWEEP_CRON)
+@app.task(name="tasks.requeue_stalled", queue="maintenance", pass_context=True)
+async def requeue_stalled_jobs(context, timestamp):
+    """Jobs whose worker stopped sending heartbeats (killed, lost) go back to the queue."""
+    manager = context.app.job_manager
+    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=settings.TASKS_STALLED_AFTER):
+        await manager.retry_job(job)

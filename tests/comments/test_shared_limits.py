@@ -1,0 +1,124 @@
+"""The comment rate limit holds across worker processes, and a dead Redis stops nobody."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.db import connection
+
+from comments.models import Comment
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_SERVER = Path("/usr/bin/redis-server")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real redis-server from Debian's package on a free loopback port."""
+    if not REDIS_SERVER.exists():
+        message = f"{REDIS_SERVER} is missing: `make test` installs it as root"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    port = free_port()
+    server = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    yield server, port
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_cache(redis_server, settings):
+    server, port = redis_server
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/1",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    return server, port
+
+
+def send(client, post, comment_data):
+    return client.post(f"/posts/{post.slug}/comment/", comment_data(post))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_default_cache_counts_across_processes(client, post, comment_data, settings):
+    """Attempts counted by another process (another worker) count here too, with no Redis."""
+    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    settings.COMMENTS_RATE_LIMIT = 3
+    db = connection.settings_dict
+    host = db["HOST"] or db["OPTIONS"].get("host", "")
+    other_worker = (
+        "import django; django.setup(); from comments.ratelimit import allow_post; "
+        "print([allow_post('127.0.0.1') for _ in range(3)])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", other_worker],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": f"postgres://{db['USER']}@/{db['NAME']}?host={host}",
+            "COMMENTS_RATE_LIMIT": "3",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == "[True, True, True]", result.stderr
+    assert send(client, post, comment_data).status_code == 429
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_limit_is_kept_in_redis(client, post, comment_data, redis_cache, settings):
+    """With CACHE_URL on Redis, the attempts are counted there."""
+    _, port = redis_cache
+    settings.COMMENTS_RATE_LIMIT = 2
+    assert [send(client, post, comment_data).status_code for _ in range(3)] == [302, 302, 429]
+    assert redis.Redis(port=port, db=1).keys("*comments:rate:127.0.0.1")
+
+
+@pytest.mark.django_db
+def test_a_dead_redis_stops_no_reader(client, post, comment_data, redis_cache, caplog):
+    """Redis gone: pages render and comments post, at once; the limit is off and says so."""
+    server, _ = redis_cache
+    cache.get("warm-up")
+    server.terminate()
+    server.wait(timeout=10)
+    assert client.get(post.get_absolute_url()).status_code == 200
+    started = time.monotonic()
+    response = send(client, post, comment_data)
+    assert response.status_code == 302
+    assert time.monotonic() - started < 2
+    assert Comment.objects.count() == 1
+    assert "the comment rate limit is off" in caplog.text
