@@ -25,7 +25,8 @@ class TagsAutocomplete(AutocompleteSelectMultiple):
     """Redraws a refused form without querying values that are not ids (a 500 otherwise)."""
 
     def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
+        ids = [v for v in value if str(v).isascii() and str(v).isdigit()]
+        return super().optgroups(name, ids, attr)
 
 
 @admin.register(Post)

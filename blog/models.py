@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -64,18 +64,23 @@ class PostQuerySet(models.QuerySet):
             return self.filter(self._is_published() | Q(author__user=user))
         return self.published()
 
-    def by_slug(self, slug):
+    def at_slug(self, slug):
         """The post at ``slug``: the post whose slug it is, or the post that had it before.
 
         The post page, its preview and the comment form find a post this way, so a renamed
         post keeps its old addresses (the page redirects to the new one). A slug some post
         has now always means that post, even where the caller cannot see it: a former slug
         never leads a reader anywhere else, and a draft's former slugs are as hidden as the
-        draft, since the queryset this narrows decides what the caller sees.
+        draft, since this queryset decides what the caller sees. The current slug is looked
+        up first, on its unique index; former slugs only when that finds nothing.
+        Raises ``Post.DoesNotExist``.
         """
-        former = FormerSlug.objects.filter(slug=slug).values("post")
-        current = Post.objects.filter(slug=slug)
-        return self.filter(Q(slug=slug) | (Q(pk__in=former) & ~Exists(current)))
+        try:
+            return self.get(slug=slug)
+        except Post.DoesNotExist:
+            if Post.objects.filter(slug=slug).exists():
+                raise
+            return self.get(pk__in=FormerSlug.objects.filter(slug=slug).values("post"))
 
     def for_listing(self):
         """What a list of posts shows, at a fixed number of queries."""

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.encoding import iri_to_uri
@@ -64,13 +64,16 @@ def post_detail(request, slug):
     A former slug of the post redirects to its address for good (301), query string kept;
     the browser keeps the #fragment.
     """
-    post = get_object_or_404(
+    posts = (
         Post.objects.visible_to(request.user)
         .select_related("author")
         .prefetch_related("tags", "media")
         .with_comment_counts()
-        .by_slug(slug)
     )
+    try:
+        post = posts.at_slug(slug)
+    except Post.DoesNotExist:
+        raise Http404("No such post.") from None
     if post.slug != slug:
         return _moved(request, post)
     return render_post(request, post)

@@ -339,3 +339,14 @@ class ModerationEvent(models.Model):
         if self.comment_id:
             return self.comment.get_absolute_url()
         return self.post.get_absolute_url()
+
+
+class RateCounter(models.Model):
+    """Attempts counted per key in a time window, shared by every worker (see ratelimit.py)."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    hits = models.PositiveIntegerField()
+    window_ends = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.hits} until {self.window_ends:%H:%M:%S}"

@@ -2,10 +2,14 @@
 
 import ipaddress
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from redis.exceptions import RedisError
+
+from .models import RateCounter
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +44,30 @@ def allow_post(ip):
 
 
 def _count(key):
+    """This attempt's number in the window, counted atomically across every worker.
+
+    Redis counts in the cache (INCR is atomic). Otherwise PostgreSQL does, in one upsert:
+    Django's database cache reads then writes, and concurrent posts would slip through.
+    """
     window = settings.COMMENTS_RATE_WINDOW
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # Expired between add() and incr().
-        cache.set(key, 1, timeout=window)
-        return 1
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        cache.add(key, 0, timeout=window)
+        try:
+            return cache.incr(key)
+        except ValueError:  # Expired between add() and incr().
+            cache.set(key, 1, timeout=window)
+            return 1
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT, {"key": key, "window": timedelta(seconds=window)})
+        return cursor.fetchone()[0]
+
+
+UPSERT = f"""
+INSERT INTO {RateCounter._meta.db_table} AS counter (key, hits, window_ends)
+VALUES (%(key)s, 1, now() + %(window)s)
+ON CONFLICT (key) DO UPDATE SET
+    hits = CASE WHEN counter.window_ends <= now() THEN 1 ELSE counter.hits + 1 END,
+    window_ends = CASE WHEN counter.window_ends <= now() THEN EXCLUDED.window_ends
+                       ELSE counter.window_ends END
+RETURNING hits
+"""

@@ -7,13 +7,15 @@ Start the worker with ``manage.py procrastinate worker``.
 """
 
 from django.conf import settings
+from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
+from .models import RateCounter
 from .notifications import notify_pending_comment
 
-# 10 attempts over about three hours: 2, 4, 8, … 1024 s between them.
-EMAIL_RETRIES = RetryStrategy(max_attempts=10, exponential_wait=2)
+# 14 retries over about nine hours: 2, 4, 8, … 16,384 s between attempts.
+EMAIL_RETRIES = RetryStrategy(max_attempts=14, exponential_wait=2)
 
 
 @app.task(name="comments.email_pending", queue="emails", retry=EMAIL_RETRIES)
@@ -29,3 +31,17 @@ async def requeue_stalled_jobs(context, timestamp):
     manager = context.app.job_manager
     for job in await manager.get_stalled_jobs(seconds_since_heartbeat=settings.TASKS_STALLED_AFTER):
         await manager.retry_job(job)
+
+
+@app.periodic(cron="17 * * * *")
+@app.task(name="comments.prune_rate_counters", queue="maintenance")
+def prune_rate_counters(timestamp):
+    """Counters of windows that have ended only take room."""
+    RateCounter.objects.filter(window_ends__lt=timezone.now()).delete()
+
+
+@app.periodic(cron="43 3 * * *")
+@app.task(name="tasks.remove_old_jobs", queue="maintenance", pass_context=True)
+async def remove_old_jobs(context, timestamp):
+    """Finished jobs are kept a week for staff to read, failed ones until staff remove them."""
+    await context.app.job_manager.delete_old_jobs(nb_hours=7 * 24, include_failed=False)

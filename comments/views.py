@@ -35,7 +35,10 @@ YEAR = 365 * 24 * 3600
 @require_POST
 def post_comment(request, slug):
     """Store a comment, or re-render the post with the reader's text and the errors."""
-    post = get_object_or_404(Post.objects.published().with_comment_counts().by_slug(slug))
+    try:
+        post = Post.objects.published().with_comment_counts().at_slug(slug)
+    except Post.DoesNotExist:
+        raise Http404("No such post.") from None
     ip = client_ip(request)
     form = CommentForm(request.POST, post=post, user=request.user)
     if not allow_post(ip):

@@ -92,6 +92,10 @@ DATABASES["default"]["OPTIONS"] = {
         env.int("DB_LOCK_TIMEOUT_MS", default=5_000),
     ),
 }
+# Checking a reused connection waits this long at most (see config/postgresql/base.py).
+DB_HEALTH_CHECK_TIMEOUT = env.float("DB_HEALTH_CHECK_TIMEOUT", default=1.0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every worker with no extra service: a table in the project's PostgreSQL

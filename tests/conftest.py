@@ -20,7 +20,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     cluster = Cluster(root, fast=True)
     try:
         url = cluster.start()
-        settings.DATABASES["default"].update(environ.Env.db_url_config(url))
+        database = settings.DATABASES["default"]
+        found = environ.Env.db_url_config(url)
+        # The cluster's address, with the project's engine and connection options kept.
+        options = {**database["OPTIONS"], **found.pop("OPTIONS")}
+        found.pop("ENGINE")
+        database.update(found, OPTIONS=options)
         yield
     finally:
         cluster.stop()

@@ -5,7 +5,10 @@ promise (503 fast, the typed text kept, recovery without a restart, no acknowled
 lost) is checked against the real processes. `make drill` runs the same at a larger scale.
 """
 
+import os
 import re
+import signal
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -66,6 +69,45 @@ def test_a_stalled_database_fails_fast_instead_of_holding_a_worker(site):
     assert browser.send_comment(form, "Sent once the lock was gone.").status == 302
 
 
+def cluster_processes(cluster):
+    """The postmaster and every server process it started."""
+    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    children = [
+        int(stat.parent.name)
+        for stat in Path("/proc").glob("[0-9]*/stat")
+        if _parent_of(stat) == postmaster
+    ]
+    return [postmaster, *children]
+
+
+def _parent_of(stat):
+    try:
+        return int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def test_a_frozen_database_answers_503_fast_and_recovers(site):
+    """Every server process stopped (a storage stall): a worker's kept connection is given up
+    within the health check's second, and the page is a fast 503; thawed, all works again."""
+    cluster, port = site
+    browser = Browser(port)
+    for _ in range(4):  # both workers hold a connection now
+        assert browser.request("GET", "/").status == 200
+    frozen = cluster_processes(cluster)
+    for pid in frozen:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        for path in ["/", f"/posts/{SLUG}/"]:
+            page = browser.request("GET", path)
+            assert page.status == 503, (path, page.status)
+            assert page.elapsed < 5, (path, page.elapsed)
+    finally:
+        for pid in frozen:
+            os.kill(pid, signal.SIGCONT)
+    assert browser.request("GET", "/").status == 200
+
+
 def test_every_acknowledged_comment_is_stored(site):
     """Comments sent across stops and starts: each one answered 302 is in the database."""
     cluster, port = site
@@ -81,3 +123,19 @@ def test_every_acknowledged_comment_is_stored(site):
         cluster.start()
     assert len(acknowledged) == 9
     assert set(acknowledged) <= stored_bodies(cluster)
+
+
+@pytest.mark.django_db
+def test_a_database_bug_is_a_500_not_an_outage(post, comment_data):
+    """Only an unreachable or stalled database is a 503: a broken schema is a bug to see."""
+    from django.db import connection
+    from django.test import Client
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE comments_ratecounter")  # undone with the test's transaction
+    response = Client(raise_request_exception=False).post(
+        f"/posts/{post.slug}/comment/", comment_data(post, body="Kept?")
+    )
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "Send it again" not in response.content.decode()

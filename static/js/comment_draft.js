@@ -6,7 +6,13 @@
 (function () {
   "use strict";
   var form = document.querySelector("#respond form");
-  var acknowledged = document.querySelector(".message-success");
+  // The server's "Thank you: your comment is …" (not a moderator's other messages).
+  var acknowledged = Array.prototype.some.call(
+    document.querySelectorAll(".message-success"),
+    function (message) {
+      return message.textContent.indexOf("your comment is") !== -1;
+    }
+  );
   var key = "comment-draft:" + window.location.pathname;
   var store;
   try {

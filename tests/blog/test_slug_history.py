@@ -179,7 +179,7 @@ def test_a_slug_a_post_has_now_means_that_post(make_post):
 
     assert response.status_code == 200
     assert "Second owner" in response.content.decode()
-    assert Post.objects.by_slug("post-1").get() == second
+    assert Post.objects.at_slug("post-1") == second
     # A save that takes the slug over drops it from the first post's history.
     second.refresh_from_db()
     second.save()

@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 import redis
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 
 from comments.models import Comment
 
@@ -74,7 +76,7 @@ def send(client, post, comment_data):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_default_cache_counts_across_processes(client, post, comment_data, settings):
     """Attempts counted by another process (another worker) count here too, with no Redis."""
-    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    assert not settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
     settings.COMMENTS_RATE_LIMIT = 3
     db = connection.settings_dict
     host = db["HOST"] or db["OPTIONS"].get("host", "")
@@ -97,6 +99,28 @@ def test_the_default_cache_counts_across_processes(client, post, comment_data, s
     assert result.stdout.strip() == "[True, True, True]", result.stderr
     assert send(client, post, comment_data).status_code == 429
     assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_posts_arriving_together_cannot_slip_past_the_limit(post, comment_data, settings):
+    """Twelve comments from one address at the same moment: exactly the limit gets through."""
+    settings.COMMENTS_RATE_LIMIT = 5
+    statuses, start = [], threading.Barrier(12)
+
+    def send_one():
+        try:
+            start.wait(timeout=10)
+            statuses.append(send(Client(), post, comment_data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send_one) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [302] * 5 + [429] * 7
+    assert Comment.objects.count() == 5
 
 
 @pytest.mark.django_db

@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from comments import services
 from comments.models import Comment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,12 +126,32 @@ def test_a_silent_mail_server_never_delays_the_reader(
 
 
 @pytest.mark.django_db
-def test_a_refused_comment_queues_nothing(client, post, comment_data, settings):
-    """The email is queued in the comment's transaction: nothing stored, nothing sent."""
-    settings.COMMENTS_CLOSED = True
-    client.post(f"/posts/{post.slug}/comment/", comment_data(post))
+def test_an_email_is_queued_only_if_its_comment_is_stored(post, make_comment):
+    """The job is written in the comment's transaction: rolled back together, nothing is sent."""
+    comment = Comment(post=post, author_name="Ada", author_email="ada@example.net", body="Hi")
+    queued = []
+
+    def submit_then_fail():
+        with transaction.atomic():
+            services.submit(comment)
+            queued.append(ProcrastinateJob.objects.filter(task_name=EMAIL_TASK).count())
+            raise RuntimeError("anything failing later in the same transaction")
+
+    with pytest.raises(RuntimeError, match="later in the same transaction"):
+        submit_then_fail()
+    assert queued == [1]
     assert not Comment.objects.exists()
     assert not ProcrastinateJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_moderators_see_the_queue_in_the_admin(client, post, comment_data, moderator):
+    """A failed email is for moderators to notice: they may read the jobs, not change them."""
+    client.post(f"/posts/{post.slug}/comment/", comment_data(post))
+    client.force_login(moderator)
+    page = client.get("/admin/procrastinate/procrastinatejob/")
+    assert page.status_code == 200
+    assert EMAIL_TASK in page.content.decode()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
