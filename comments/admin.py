@@ -21,6 +21,7 @@ from blog.permissions import sees_all_posts
 
 from . import services
 from .admin_posts import event_table
+from .admin_tasks import JobAdmin  # noqa: F401  (registers the queue's list in its CSP-safe form)
 from .decisions import decide
 from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
 

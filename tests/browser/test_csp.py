@@ -10,6 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from comments import services
+from comments.models import Comment
+
 from .conftest import YOUTUBE_EMBED_PREFIX
 
 VIMEO_URL = "https://vimeo.com/76979871"
@@ -185,8 +188,18 @@ def test_moderator_controls_and_queue_work_under_the_policy(
     page.keyboard.press("s")
     expect(rows.nth(0).locator(".queue-status")).to_have_text("Spam")
 
-    for url in ["/admin/", f"/admin/comments/comment/{held.pk}/change/", "/admin/blog/post/"]:
+    # A queued email, so the task queue's list (which moderators read) has a job to show.
+    services.submit(
+        Comment(post=published_post, author_name="Ada", author_email="a@example.net", body="Hi")
+    )
+    for url in [
+        "/admin/",
+        f"/admin/comments/comment/{held.pk}/change/",
+        "/admin/blog/post/",
+        "/admin/procrastinate/procrastinatejob/",
+    ]:
         _visit(page, url)
+    expect(page.locator("#result_list")).to_contain_text("email_pending")
     held.refresh_from_db()
     other.refresh_from_db()
     assert (held.status, other.status) == ("approved", "spam")
