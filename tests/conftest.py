@@ -162,6 +162,37 @@ def post(make_post):
 
 
 @pytest.fixture
+def at_once():
+    """``at_once(n, request)``: n threads call ``request()`` at the same moment; their results.
+
+    Each thread has its own database connection (closed after), as concurrent workers do;
+    use it in tests marked ``django_db(transaction=True)``.
+    """
+    import threading
+
+    from django.db import connection
+
+    def run(count, request):
+        results, start = [], threading.Barrier(count)
+
+        def one():
+            try:
+                start.wait(timeout=10)
+                results.append(request())
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=one) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return results
+
+    return run
+
+
+@pytest.fixture
 def run_queued_emails():
     """Do what the task worker does with the queued emails, in this process.
 

@@ -1,10 +1,8 @@
 """Decisions made at the same time: nobody overwrites a decision they did not see."""
 
 import re
-import threading
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from comments import services
@@ -68,30 +66,14 @@ def test_a_stale_change_form_says_so_and_changes_nothing(client, moderator, post
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_double_click_sent_at_the_same_moment_stores_one_comment(post, comment_data, settings):
+def test_a_double_click_sent_at_the_same_moment_stores_one_comment(
+    post, comment_data, settings, at_once
+):
     """Two copies of one form arriving together: one comment, both answered with it."""
     settings.COMMENTS_RATE_LIMIT = 100
     data = comment_data(post, body="Clicked twice, quickly.")
-    locations, errors = [], []
-    start = threading.Barrier(4)
-
-    def send():
-        try:
-            start.wait(timeout=10)
-            response = Client().post(f"/posts/{post.slug}/comment/", data)
-            if response.status_code == 302:
-                locations.append(response["Location"])
-            else:
-                errors.append(response.status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    responses = at_once(4, lambda: Client().post(f"/posts/{post.slug}/comment/", data))
     comment = Comment.objects.get()
-    assert errors == []
-    assert len(locations) == 4
+    assert [response.status_code for response in responses] == [302] * 4
+    locations = {response["Location"] for response in responses}
     assert {int(re.search(r"#comment-(\d+)$", url)[1]) for url in locations} == {comment.pk}

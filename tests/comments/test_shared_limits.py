@@ -4,7 +4,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -102,24 +101,11 @@ def test_the_default_cache_counts_across_processes(client, post, comment_data, s
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_posts_arriving_together_cannot_slip_past_the_limit(post, comment_data, settings):
+def test_posts_arriving_together_cannot_slip_past_the_limit(post, comment_data, settings, at_once):
     """Twelve comments from one address at the same moment: exactly the limit gets through."""
     settings.COMMENTS_RATE_LIMIT = 5
-    statuses, start = [], threading.Barrier(12)
-
-    def send_one():
-        try:
-            start.wait(timeout=10)
-            statuses.append(send(Client(), post, comment_data).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send_one) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert sorted(statuses) == [302] * 5 + [429] * 7
+    responses = at_once(12, lambda: send(Client(), post, comment_data))
+    assert sorted(response.status_code for response in responses) == [302] * 5 + [429] * 7
     assert Comment.objects.count() == 5
 
 
