@@ -86,6 +86,35 @@ def make_post(author):
 
 
 @pytest.fixture
+def post_change_form():
+    """``post_change_form(post, **overrides)``: the admin's change form for ``post`` as its page
+    sends it back, unchanged unless told; an override of None leaves that field out."""
+    from django.utils import timezone
+
+    def form(post, **overrides):
+        published_at = timezone.localtime(post.published_at) if post.published_at else None
+        data = {
+            "title": post.title,
+            "slug": post.slug,
+            "author": post.author_id,
+            "standfirst": post.standfirst,
+            "body": post.body,
+            "status": post.status,
+            "published_at_0": published_at.strftime("%Y-%m-%d") if published_at else "",
+            "published_at_1": published_at.strftime("%H:%M:%S") if published_at else "",
+            "media-TOTAL_FORMS": "0",
+            "media-INITIAL_FORMS": "0",
+            "media-MIN_NUM_FORMS": "0",
+            "media-MAX_NUM_FORMS": "1000",
+            "_save": "Save",
+        }
+        data.update(overrides)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return form
+
+
+@pytest.fixture
 def staff_client(django_user_model):
     """A second browser, logged in as a staff member without other rights."""
     from django.test import Client

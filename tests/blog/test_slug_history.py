@@ -2,32 +2,11 @@
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from blog.models import FormerSlug, Post
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
-
-
-def _change_form(post, **overrides):
-    """The admin's change form for ``post`` as its page would send it back."""
-    published_at = timezone.localtime(post.published_at) if post.published_at else None
-    data = {
-        "title": post.title,
-        "slug": post.slug,
-        "standfirst": post.standfirst,
-        "body": post.body,
-        "status": post.status,
-        "published_at_0": published_at.strftime("%Y-%m-%d") if published_at else "",
-        "published_at_1": published_at.strftime("%H:%M:%S") if published_at else "",
-        "media-TOTAL_FORMS": "0",
-        "media-INITIAL_FORMS": "0",
-        "media-MIN_NUM_FORMS": "0",
-        "media-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
@@ -37,17 +16,23 @@ def as_author(client, author):
     return client
 
 
-def _rename(client, post, slug):
-    """Rename ``post`` through the admin, as its author does."""
-    response = client.post(f"/admin/blog/post/{post.pk}/change/", _change_form(post, slug=slug))
-    assert response.status_code == 302, response.content.decode()
-    post.refresh_from_db()
-    assert post.slug == slug
+@pytest.fixture
+def rename(as_author, post_change_form):
+    """``rename(post, slug)`` through the admin, as its author does."""
+
+    def rename(post, slug):
+        form = post_change_form(post, slug=slug)
+        response = as_author.post(f"/admin/blog/post/{post.pk}/change/", form)
+        assert response.status_code == 302, response.content.decode()
+        post.refresh_from_db()
+        assert post.slug == slug
+
+    return rename
 
 
-def test_renamed_post_redirects_its_old_address_for_good(as_author, post):
+def test_renamed_post_redirects_its_old_address_for_good(post, rename):
     """After a rename in the admin, the old URL answers 301 to the new one."""
-    _rename(as_author, post, "a-better-name")
+    rename(post, "a-better-name")
     reader = Client()
 
     response = reader.get("/posts/post-1/")
@@ -60,9 +45,9 @@ def test_renamed_post_redirects_its_old_address_for_good(as_author, post):
     assert post.title in page.content.decode()
 
 
-def test_redirect_keeps_the_query_string_and_leaves_the_fragment_to_the_browser(as_author, post):
+def test_redirect_keeps_the_query_string_and_leaves_the_fragment_to_the_browser(post, rename):
     """Links to a comment page keep their query; the Location carries no #fragment of its own."""
-    _rename(as_author, post, "renamed")
+    rename(post, "renamed")
 
     response = Client().get("/posts/post-1/", {"cpage": "2", "utm_source": "feed"})
 
@@ -70,10 +55,10 @@ def test_redirect_keeps_the_query_string_and_leaves_the_fragment_to_the_browser(
     assert response["Location"] == "/posts/renamed/?cpage=2&utm_source=feed"
 
 
-def test_comment_sent_to_the_old_address_lands_on_the_post(as_author, post, comment_data):
+def test_comment_sent_to_the_old_address_lands_on_the_post(post, comment_data, rename):
     """A reader who opened the form before the rename still gets their comment stored."""
     data = comment_data(post, body="Typed while the slug changed.")
-    _rename(as_author, post, "renamed-meanwhile")
+    rename(post, "renamed-meanwhile")
 
     response = Client().post("/posts/post-1/comment/", data)
 
@@ -83,10 +68,10 @@ def test_comment_sent_to_the_old_address_lands_on_the_post(as_author, post, comm
     assert comment.post == post
 
 
-def test_chained_renames_all_lead_to_the_current_address(as_author, post):
+def test_chained_renames_all_lead_to_the_current_address(post, rename):
     """a → b → c: both a and b redirect straight to c (no chain of redirects)."""
-    _rename(as_author, post, "second-name")
-    _rename(as_author, post, "third-name")
+    rename(post, "second-name")
+    rename(post, "third-name")
     reader = Client()
 
     for old in ("post-1", "second-name"):
@@ -96,10 +81,10 @@ def test_chained_renames_all_lead_to_the_current_address(as_author, post):
     assert set(post.former_slugs.values_list("slug", flat=True)) == {"post-1", "second-name"}
 
 
-def test_renaming_back_to_a_former_slug_serves_the_page_there(as_author, post):
+def test_renaming_back_to_a_former_slug_serves_the_page_there(post, rename):
     """a → b → a: a is the page again (no loop), b redirects to it."""
-    _rename(as_author, post, "detour")
-    _rename(as_author, post, "post-1")
+    rename(post, "detour")
+    rename(post, "post-1")
     reader = Client()
 
     assert reader.get("/posts/post-1/").status_code == 200
@@ -109,11 +94,11 @@ def test_renaming_back_to_a_former_slug_serves_the_page_there(as_author, post):
     assert list(post.former_slugs.values_list("slug", flat=True)) == ["detour"]
 
 
-def test_a_drafts_former_slug_is_as_hidden_as_the_draft(as_author, make_post, comment_data):
+def test_a_drafts_former_slug_is_as_hidden_as_the_draft(as_author, make_post, comment_data, rename):
     """Readers get 404 at a draft's old address; its author's preview follows it, uncached."""
     draft = make_post(status=Post.Status.DRAFT)
     old = draft.slug
-    _rename(as_author, draft, "draft-renamed")
+    rename(draft, "draft-renamed")
     reader = Client()
 
     assert reader.get(f"/posts/{old}/").status_code == 404
@@ -125,9 +110,9 @@ def test_a_drafts_former_slug_is_as_hidden_as_the_draft(as_author, make_post, co
     assert "no-store" in preview["Cache-Control"]
 
 
-def test_unpublishing_hides_the_old_addresses_too(as_author, post):
+def test_unpublishing_hides_the_old_addresses_too(post, rename):
     """A published post renamed then taken back to draft leaks its new slug nowhere."""
-    _rename(as_author, post, "then-withdrawn")
+    rename(post, "then-withdrawn")
     post.status = Post.Status.DRAFT
     post.save()
 
@@ -137,10 +122,12 @@ def test_unpublishing_hides_the_old_addresses_too(as_author, post):
     assert "then-withdrawn" not in response.content.decode()
 
 
-def test_a_new_post_may_not_take_another_posts_former_slug(as_author, post):
+def test_a_new_post_may_not_take_another_posts_former_slug(
+    as_author, post, rename, post_change_form
+):
     """The admin refuses a former slug for a new post, saying why; the old links stay put."""
-    _rename(as_author, post, "moved-on")
-    form = _change_form(post, title="An impostor", slug="post-1", status="draft")
+    rename(post, "moved-on")
+    form = post_change_form(post, title="An impostor", slug="post-1", status="draft")
     form.update(published_at_0="", published_at_1="")
 
     response = as_author.post("/admin/blog/post/add/", form)
@@ -151,13 +138,15 @@ def test_a_new_post_may_not_take_another_posts_former_slug(as_author, post):
     assert Client().get("/posts/post-1/")["Location"] == "/posts/moved-on/"
 
 
-def test_a_rename_may_not_take_another_posts_former_slug(as_author, post, make_post):
+def test_a_rename_may_not_take_another_posts_former_slug(
+    as_author, post, make_post, rename, post_change_form
+):
     """Renaming a second post to the first one's old slug is refused the same way."""
     other = make_post(title="The other one")
-    _rename(as_author, post, "moved-on")
+    rename(post, "moved-on")
 
     response = as_author.post(
-        f"/admin/blog/post/{other.pk}/change/", _change_form(other, slug="post-1")
+        f"/admin/blog/post/{other.pk}/change/", post_change_form(other, slug="post-1")
     )
 
     assert response.status_code == 200

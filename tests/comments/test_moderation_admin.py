@@ -114,27 +114,6 @@ def filter_link(response, title, display):
     raise AssertionError(f"No filter choice {title!r} → {display!r}")
 
 
-def post_form(post, **overrides):
-    """The post change form as the admin would submit it, unchanged unless told."""
-    data = {
-        "title": post.title,
-        "slug": post.slug,
-        "author": post.author_id,
-        "standfirst": post.standfirst,
-        "body": post.body,
-        "status": post.status,
-        "published_at_0": post.published_at.date().isoformat() if post.published_at else "",
-        "published_at_1": post.published_at.strftime("%H:%M:%S") if post.published_at else "",
-        "media-TOTAL_FORMS": "0",
-        "media-INITIAL_FORMS": "0",
-        "media-MIN_NUM_FORMS": "0",
-        "media-MAX_NUM_FORMS": "1000",
-        "_save": "Save",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
-
-
 # --- Fixtures ------------------------------------------------------------------------------------
 
 
@@ -414,14 +393,16 @@ def test_moderator_sees_posts_read_only(client, moderator, scene):
     assert '<button type="submit" name="action" value="close" class="button">' in html
 
 
-def test_moderator_cannot_change_a_post_with_a_forged_form(client, moderator, make_author, scene):
+def test_moderator_cannot_change_a_post_with_a_forged_form(
+    client, moderator, make_author, scene, post_change_form
+):
     """A forged POST to a post's change page is refused and changes nothing."""
     log_in(client, moderator)
     post = scene.other_post
     before = Post.objects.values().get(pk=post.pk)
     response = client.post(
         f"{POSTS}{post.pk}/change/",
-        post_form(
+        post_change_form(
             post,
             title="Rewritten",
             body="<p>Rewritten.</p>",
@@ -432,12 +413,12 @@ def test_moderator_cannot_change_a_post_with_a_forged_form(client, moderator, ma
     assert Post.objects.values().get(pk=post.pk) == before
 
 
-def test_superuser_edits_any_post(admin_client, scene):
+def test_superuser_edits_any_post(admin_client, scene, post_change_form):
     """Superusers can still edit every field of any post."""
     post = scene.other_post
     response = admin_client.post(
         f"{POSTS}{post.pk}/change/",
-        post_form(post, title="Retitled", author=scene.own_post.author_id),
+        post_change_form(post, title="Retitled", author=scene.own_post.author_id),
     )
     assert response.status_code == 302
     post.refresh_from_db()
@@ -446,7 +427,9 @@ def test_superuser_edits_any_post(admin_client, scene):
 
 @pytest.mark.parametrize("closed", [False, True])
 @pytest.mark.parametrize("role", ["author", "superuser"])
-def test_the_post_form_never_flips_the_discussion_switch(client, users, scene, role, closed):
+def test_the_post_form_never_flips_the_discussion_switch(
+    client, users, scene, role, closed, post_change_form
+):
     """The post form has no discussion field; saving it (forged field or not) keeps the state."""
     post = scene.own_post
     if closed:
@@ -456,7 +439,7 @@ def test_the_post_form_never_flips_the_discussion_switch(client, users, scene, r
     page = client.get(f"{POSTS}{post.pk}/change/").content.decode()
     assert 'name="comments_closed"' not in page
     assert f'<p class="discussion-state" data-closed="{str(closed).lower()}">' in page
-    form = post_form(post, author=None if role == "author" else post.author_id)
+    form = post_change_form(post, author=None if role == "author" else post.author_id)
     # An open post gets a forged "close" checkbox; a closed one the form as it was before.
     sent = form if closed else {**form, "comments_closed": "on"}
     saved = client.post(f"{POSTS}{post.pk}/change/", sent)
@@ -466,7 +449,9 @@ def test_the_post_form_never_flips_the_discussion_switch(client, users, scene, r
     assert ModerationEvent.objects.count() == events_before
 
 
-def test_saving_a_post_keeps_a_close_made_while_the_form_was_saved(admin_client, moderator, scene):
+def test_saving_a_post_keeps_a_close_made_while_the_form_was_saved(
+    admin_client, moderator, scene, post_change_form
+):
     """A moderator's close landing between the admin loading the post and saving it stays."""
     post = scene.own_post
 
@@ -475,7 +460,7 @@ def test_saving_a_post_keeps_a_close_made_while_the_form_was_saved(admin_client,
 
     pre_save.connect(moderator_closes_meanwhile, sender=Post)
     try:
-        form = post_form(post, title="Edited during the close")
+        form = post_change_form(post, title="Edited during the close")
         assert admin_client.post(f"{POSTS}{post.pk}/change/", form).status_code == 302
     finally:
         pre_save.disconnect(moderator_closes_meanwhile, sender=Post)
