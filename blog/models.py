@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -84,18 +84,22 @@ class PostQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of posts shows, at a fixed number of queries."""
-        return (
-            self.select_related("author")
-            .prefetch_related("tags")
-            .with_comment_counts()
-            .order_by("-published_at", "-id")  # Aggregation drops Meta.ordering.
-        )
+        return self.select_related("author").prefetch_related("tags").with_comment_counts()
 
     def with_comment_counts(self):
-        """Approved (public) and pending comment counts, in the same query."""
+        """Approved (public) and pending comment counts, in the same query.
+
+        Counted by a subquery per row, so a page of posts costs the same however many
+        comments other posts have (a join would count them all before the limit).
+        """
+        comments = self.model._meta.get_field("comments").related_model.objects
+
+        def count(status):
+            of_post = comments.filter(post=OuterRef("pk"), status=status).order_by()
+            return Subquery(of_post.annotate(n=Func("pk", function="COUNT")).values("n"))
+
         return self.annotate(
-            approved_comment_count=Count("comments", filter=Q(comments__status="approved")),
-            pending_comment_count=Count("comments", filter=Q(comments__status="pending")),
+            approved_comment_count=count("approved"), pending_comment_count=count("pending")
         )
 
 

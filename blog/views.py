@@ -6,7 +6,7 @@ from django.utils.encoding import iri_to_uri
 from django.views.generic import ListView, MonthArchiveView
 
 from .models import Author, Post, Tag
-from .permissions import may_edit
+from .pagecache import shared_key, shared_response
 
 
 class PostListView(ListView):
@@ -64,12 +64,7 @@ def post_detail(request, slug):
     A former slug of the post redirects to its address for good (301), query string kept;
     the browser keeps the #fragment.
     """
-    posts = (
-        Post.objects.visible_to(request.user)
-        .select_related("author")
-        .prefetch_related("tags", "media")
-        .with_comment_counts()
-    )
+    posts = Post.objects.visible_to(request.user).select_related("author")
     try:
         post = posts.at_slug(slug)
     except Post.DoesNotExist:
@@ -78,6 +73,8 @@ def post_detail(request, slug):
         return _moved(request, post)
     return render_post(request, post)
 
+
+POST_TEMPLATE = "blog/post_detail.html"
 
 # A renamed post can be renamed back; browsers keep a 301 without a lifetime for ever and
 # would then loop between the two addresses.
@@ -97,9 +94,17 @@ def _moved(request, post):
 
 
 def render_post(request, post, extra_context=None, status=200):
-    """The post page; ``extra_context`` reaches the discussion's template tag (a bound form)."""
-    context = {"post": post, "may_edit": may_edit(request.user, post), **(extra_context or {})}
-    response = render(request, "blog/post_detail.html", context, status=status)
+    """The post page; ``extra_context`` reaches the discussion's template tag (a bound form).
+
+    A public page read with GET is built from its shared part (``pagecache``) unless this
+    reader sees more than others; answers to a form, previews and such are their own.
+    """
+    context = {"post": post, **(extra_context or {})}
+    if post.is_public and request.method == "GET" and not extra_context:
+        key, expires = shared_key(request, post)
+        if key is not None:
+            return shared_response(request, POST_TEMPLATE, context, key, expires)
+    response = render(request, POST_TEMPLATE, context, status=status)
     if not post.is_public:
         add_never_cache_headers(response)
     return response

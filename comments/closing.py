@@ -84,9 +84,39 @@ def state_of(post, discussion=None, now=None):
     return DiscussionState(False)
 
 
+def changes_at(post, discussion=None, now=None):
+    """When an open discussion closes by the clock (a schedule, the age limit), if it does."""
+    now = now or timezone.now()
+    if state_of(post, discussion, now).closed:
+        return None
+    moments = []
+    if discussion is not None and discussion.closes_at:
+        moments.append(discussion.closes_at)
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    kept_open = discussion is not None and discussion.keep_open
+    if days and post.published_at and not kept_open:
+        moments.append(post.published_at + timedelta(days=days))
+    return min(moments, default=None)
+
+
+# Post.discussion: the row read last is kept on the post object.
+RELATION = Discussion._meta.get_field("post").remote_field
+
+
+def discussion_of(post):
+    """``post``'s Discussion row (None: none yet), as last read for this post object.
+
+    The page reads it once for its cache key and once more to render: one query.
+    """
+    if not RELATION.is_cached(post):
+        load_state(post)
+    return RELATION.get_cached_value(post)
+
+
 def load_state(post):
-    """The state of ``post``'s discussion, reading its row (one query)."""
+    """The state of ``post``'s discussion, reading its row now (one query)."""
     discussion = Discussion.objects.select_related("closed_by").filter(post=post).first()
+    RELATION.set_cached_value(post, discussion)
     return state_of(post, discussion)
 
 

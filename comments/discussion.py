@@ -8,10 +8,14 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import mark_safe
 
-from .closing import load_state
+from .closing import discussion_of, state_of
 from .forms import CommentForm
 from .models import Comment
+from .page_parts import REPLY_PARAM, page_number
 from .services import allowed_actions
 from .viewer import Viewer
 
@@ -76,6 +80,14 @@ def remembered_author(request):
     }
 
 
+def counts_of(post):
+    """The post's approved and pending comments, in one query."""
+    return Comment.objects.filter(post=post).aggregate(
+        approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+        pending=Count("pk", filter=Q(status=Comment.Status.PENDING)),
+    )
+
+
 def _find(page, pk):
     stack = list(page.object_list)
     while stack:
@@ -95,24 +107,58 @@ def _reply_target(parent_id, page):
     return comment if comment is not None and comment.can_reply else None
 
 
-def discussion_context(request, post, form=None):
-    """Everything the discussion area of a post page needs."""
-    viewer = Viewer.of(request)
-    state = load_state(post)
-    page = thread_page(post, viewer, state, request.GET.get("cpage"))
-    parent_id = form["parent"].value() if form is not None else request.GET.get("replyto")
-    reply_to = _reply_target(parent_id, page)
-    if form is None:
-        initial = remembered_author(request)
-        if reply_to:
-            initial["parent"] = reply_to.pk
-        form = CommentForm(post=post, user=request.user, initial=initial)
-    return {
+def fresh_form(request, post, reply_to=None):
+    """An empty comment form, with what the reader asked us to remember."""
+    initial = remembered_author(request)
+    if reply_to:
+        initial["parent"] = reply_to.pk
+    return CommentForm(post=post, user=request.user, initial=initial)
+
+
+def discussion_context(request, post, form=None, shared=False):
+    """Everything the discussion area of a post page needs.
+
+    ``shared``: what every reader sees (``blog/pagecache.py``), with no reader in it; the
+    comment form is then a slot, filled per request.
+    """
+    viewer = Viewer() if shared else Viewer.of(request)
+    state = state_of(post, discussion_of(post))
+    page = thread_page(post, viewer, state, page_number(request))
+    context = {
         "post": post,
         "viewer": viewer,
         "comment_page": page,
-        "comment_form": form,
-        "reply_to": reply_to,
+        "counts": counts_of(post),
         "discussion": state,
         "discussion_closed": state.closed,
+        "shared_page": shared,
+        "reply_to": None,
     }
+    if not shared:
+        parent_id = form["parent"].value() if form is not None else request.GET.get(REPLY_PARAM)
+        context["reply_to"] = _reply_target(parent_id, page)
+        context["comment_form"] = form or fresh_form(request, post, context["reply_to"])
+    context["thread"] = _render_thread(request, context)
+    return context
+
+
+def _render_thread(request, context):
+    """The page's comments, nested (a Jinja2 template: the hot path of a post page)."""
+    page, post = context["comment_page"], context["post"]
+    reply_form = ""
+    if context["reply_to"]:
+        reply_form = render_to_string("comments/_form.html", context, request)
+    thread = get_template("comments/thread.html", using="jinja2")
+    return mark_safe(
+        thread.render(
+            {
+                "comments": page.object_list,
+                "post_url": post.get_absolute_url(),
+                "page_number": page.number,
+                "moderates": context["viewer"].moderates,
+                "reply_to": context["reply_to"],
+                "reply_form": reply_form,
+            },
+            None if context["shared_page"] else request,
+        )
+    )  # autoescaped by Jinja2

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from blog.models import Post
@@ -91,6 +91,7 @@ def allowed_actions(comment):
 
 
 def _record(*, post_id, action, actor, reason="", comment=None, before="", after=""):
+    _count_change(post_id)
     return ModerationEvent.objects.create(
         post_id=post_id,
         comment=comment,
@@ -101,6 +102,23 @@ def _record(*, post_id, action, actor, reason="", comment=None, before="", after
         actor=actor,
         reason=reason[:300],
     )
+
+
+def _count_change(post_id):
+    """Move the discussion to its next version (see ``Discussion.version``).
+
+    One upsert: the row lock it takes orders the versions as their transactions commit.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(BUMP_VERSION, {"post": post_id})
+
+
+BUMP_VERSION = f"""
+INSERT INTO {Discussion._meta.db_table} AS discussion
+    (post_id, keep_open, close_reason, version)
+VALUES (%(post)s, false, '', 1)
+ON CONFLICT (post_id) DO UPDATE SET version = discussion.version + 1
+"""
 
 
 # --- Comments ----------------------------------------------------------------------------------
@@ -369,6 +387,10 @@ def empty_trash(older_than_days=None):
 # --- Discussions -------------------------------------------------------------------------------
 
 
+# What closing and reopening write; ``version`` is only ever counted up (``_count_change``).
+SWITCH_FIELDS = ["closed_at", "closed_by", "close_reason", "keep_open", "closes_at"]
+
+
 def _lock_discussion(post):
     """Take the discussion's lock (its post's row); return the post, its Discussion, its state."""
     post = Post.objects.select_for_update().get(pk=post.pk)
@@ -384,7 +406,7 @@ def close(post, by, reason=""):
             raise NotAllowed(f"The discussion of “{post}” is already closed.")
         discussion.closed_at, discussion.closed_by = timezone.now(), by
         discussion.close_reason, discussion.keep_open = reason[:200], False
-        discussion.save()
+        discussion.save(update_fields=SWITCH_FIELDS)
         _record(
             post_id=post.pk,
             action=Action.CLOSE,
@@ -409,7 +431,7 @@ def reopen(post, by, reason=""):
         if discussion.closes_at and discussion.closes_at <= timezone.now():
             discussion.closes_at = None
         discussion.keep_open = state_of(post, discussion).closed
-        discussion.save()
+        discussion.save(update_fields=SWITCH_FIELDS)
         after = state_of(post, discussion)
         _record(
             post_id=post.pk,

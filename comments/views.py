@@ -4,7 +4,6 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from blog.views import render_post
 from . import services
 from .closing import load_state, may_switch
 from .decisions import decide, switch
-from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS
+from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS, counts_of
 from .forms import CommentForm, digest
 from .models import Comment
 from .ratelimit import allow_post, client_ip
@@ -36,7 +35,7 @@ YEAR = 365 * 24 * 3600
 def post_comment(request, slug):
     """Store a comment, or re-render the post with the reader's text and the errors."""
     try:
-        post = Post.objects.published().with_comment_counts().at_slug(slug)
+        post = Post.objects.published().at_slug(slug)
     except Post.DoesNotExist:
         raise Http404("No such post.") from None
     ip = client_ip(request)
@@ -143,10 +142,7 @@ def _in_place(request, comment):
 
 
 def _counts_on_post(comment):
-    return Comment.objects.filter(post=comment.post_id).aggregate(
-        pending=Count("pk", filter=Q(status=Comment.Status.PENDING)),
-        approved=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
-    )
+    return counts_of(comment.post_id)
 
 
 @require_POST

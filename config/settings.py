@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session, so that a request saving its session counts as one that wrote.
+    "config.replicas.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RefuseUnusableInputMiddleware",  # before anything reads request.POST
@@ -75,37 +77,63 @@ TEMPLATES = [
                 "blog.context_processors.site",
             ],
         },
+    },  # The hot path, the discussion thread, in Jinja2 (templates in each app's jinja2/).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
     },
 ]
 
 # Without DATABASE_URL, the project-local cluster that the run command starts.
 DATABASES = {"default": env.db("DATABASE_URL", default=Cluster(BASE_DIR / ".pg").url)}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# A database that is down or stalled fails a request in seconds (a 503 page) instead of
-# holding a worker: connecting, any statement and any lock wait have a limit (0: none).
-DATABASES["default"]["OPTIONS"] = {
-    **DATABASES["default"].get("OPTIONS", {}),
-    "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=3),
-    "options": "-c statement_timeout={} -c lock_timeout={}".format(
-        env.int("DB_STATEMENT_TIMEOUT_MS", default=10_000),
-        env.int("DB_LOCK_TIMEOUT_MS", default=5_000),
-    ),
-}
+# A streaming replica of it takes the reads that may be a moment behind (config/replicas.py);
+# unset, there is no replica and every query goes to the one database.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests use one database
+DATABASE_ROUTERS = ["config.replicas.ReplicaRouter"] if DATABASE_REPLICA_URL else []
+# How long a browser that sent a change reads from the primary: more than the replica's lag.
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
 # Checking a reused connection waits this long at most (see config/postgresql/base.py).
 DB_HEALTH_CHECK_TIMEOUT = env.float("DB_HEALTH_CHECK_TIMEOUT", default=1.0)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
+for database in DATABASES.values():
+    database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+    database["CONN_HEALTH_CHECKS"] = True
+    # A database that is down or stalled fails a request in seconds (a 503 page) instead of
+    # holding a worker: connecting, any statement and any lock wait have a limit (0: none).
+    database["OPTIONS"] = {
+        **database.get("OPTIONS", {}),
+        "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=3),
+        "options": "-c statement_timeout={} -c lock_timeout={}".format(
+            env.int("DB_STATEMENT_TIMEOUT_MS", default=10_000),
+            env.int("DB_LOCK_TIMEOUT_MS", default=5_000),
+        ),
+    }
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database["ENGINE"] = "config.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every worker with no extra service: a table in the project's PostgreSQL
 # (`manage.py createcachetable`); Redis in production. A Redis that does not answer must
 # fail in a moment, not hold the request.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
-if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    CACHES["default"].setdefault("OPTIONS", {}).update(
-        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-    )
+
+# Post pages' shared part (blog/pagecache.py): in each worker's memory by default (entries
+# are never stale, so nothing needs sharing); PAGE_CACHE_URL can point every server at one
+# Redis instead. PAGE_CACHE_SECONDS=0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+CACHES["pages"] = env.cache("PAGE_CACHE_URL", default="locmemcache://post-pages")
+for cache in CACHES.values():
+    if cache["BACKEND"].endswith("RedisCache"):
+        cache.setdefault("OPTIONS", {}).update(
+            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        )
+    elif cache["BACKEND"].endswith("LocMemCache"):
+        cache.setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100)
+# What else names a post page's shared part: the discussion's version and state.
+POST_PAGE_PARTS = ["comments.page_parts.discussion_part"]
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

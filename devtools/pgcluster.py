@@ -4,6 +4,7 @@ Used by the run command (a persistent cluster in ``.pg/``) and by the test suite
 (a throwaway cluster in a temporary folder) so that nobody has to install or start
 a database server by hand. The server listens only on a Unix socket inside the
 cluster's folder: no port is opened, so nothing clashes with another server.
+``start_replica`` adds a streaming standby of a running cluster, on a socket of its own.
 
 PostgreSQL refuses to run as root; as root the server runs as the ``postgres``
 user on a folder that user owns.
@@ -37,7 +38,8 @@ def find_bindir(debian_layout="/usr/lib/postgresql/*/bin"):
     candidates = []
     on_path = shutil.which("pg_ctl")
     if on_path:
-        candidates.append(Path(on_path).parent)
+        # Its real folder: a link on PATH may stand for some of the tools only.
+        candidates.append(Path(on_path).resolve().parent)
     if shutil.which("pg_config"):
         result = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
         if result.returncode == 0:
@@ -69,6 +71,11 @@ class Cluster:
     @property
     def url(self):
         return f"postgres://{SUPERUSER}@/{DATABASE}?host={self.socket_dir}"
+
+    @property
+    def _no_sync(self):
+        """Tells initdb and pg_basebackup not to wait for the disk, on a throwaway cluster."""
+        return ["--no-sync"] if self.fast else []
 
     def _run(self, *args):
         command = [str(arg) for arg in args]
@@ -108,7 +115,7 @@ class Cluster:
         if not (self.data / "PG_VERSION").exists():
             self._run(
                 bindir / "initdb", "-D", self.data, "-U", SUPERUSER, "-A", "trust",
-                "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions",
+                "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions", *self._no_sync,
             )  # fmt: skip
         if not self.is_running():
             # pg_ctl hands these to the server through a shell: quote the path.
@@ -132,6 +139,24 @@ class Cluster:
             ).fetchone()
             if not exists:
                 connection.execute(f'CREATE DATABASE "{DATABASE}"')
+
+    def start_replica(self, root):
+        """Start a streaming replica of this running cluster in ``root`` and return it.
+
+        The first time, ``pg_basebackup -R`` copies the cluster over its Unix socket (initdb's
+        pg_hba.conf already lets local replication connections in) and leaves the settings that
+        make the copy a standby following this cluster; it listens on a socket folder of its own.
+        """
+        replica = Cluster(root, fast=self.fast)
+        if not (replica.data / "PG_VERSION").exists():
+            replica._prepare_folders()
+            self._run(
+                find_bindir() / "pg_basebackup", "-D", replica.data, "-h", self.socket_dir,
+                "-U", SUPERUSER, "--write-recovery-conf", "--wal-method=stream",
+                "--checkpoint=fast", *self._no_sync,
+            )  # fmt: skip
+        replica.start()
+        return replica
 
     def stop(self):
         if self.is_running():

@@ -1,13 +1,14 @@
 """The site as production runs it, on a throwaway PostgreSQL cluster: for outage tests and drills.
 
 ``served_site()`` starts a cluster, migrates it, loads the demo content and serves it with
-gunicorn in production mode; ``Browser`` is just enough of a browser to read pages and send
-the comment form.
+gunicorn in production mode. Its two halves also work apart: ``demo_database()`` prepares the
+cluster and the environment, ``app_servers()`` starts any number of gunicorn servers on them
+(app servers behind a load balancer). ``Browser`` is just enough of a browser to read pages
+and send their forms.
 """
 
 import http.client
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -15,7 +16,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -32,18 +33,26 @@ def free_port():
 
 
 class Browser:
-    """Cookies (whatever their Secure flag), form posts, and how long each answer took."""
+    """Cookies (whatever their Secure flag), form posts, and how long each answer took.
 
-    def __init__(self, port):
+    With an ``address`` (the reader's), the browser is behind a load balancer in front of
+    several servers: whichever server answers, the request carries the site's one public host
+    and the address in X-Forwarded-For (which the site trusts with TRUSTED_PROXY_COUNT=1).
+    """
+
+    def __init__(self, port, address=None):
         self.port = port
+        self.address = address
         self.cookies = {}
 
     def request(self, method, path, fields=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if self.address:
+            headers.update({"Host": "127.0.0.1", "X-Forwarded-For": self.address})
         body = None
         if fields is not None:
-            body = urlencode(fields)
+            body = urlencode(fields, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
         started = time.monotonic()
@@ -57,26 +66,115 @@ class Browser:
         connection.close()
         return response
 
-    def comment_form(self, slug=SLUG):
-        """The hidden fields of the post's comment form, or None if the page did not answer."""
-        page = self.request("GET", f"/posts/{slug}/")
-        if page.status != 200:
+    def form(self, page, action=None):
+        """What the form posting to ``action`` (default: the page itself) on ``page`` would
+        send, buttons left out; None if the page did not answer."""
+        answer = self.request("GET", page)
+        if answer.status != 200:
             return None
-        form = page.text[page.text.index('id="respond"') :]
-        pattern = r'name="(csrfmiddlewaretoken|issued)" value="([^"]*)"'
-        return {name: unescape(value) for name, value in re.findall(pattern, form)}
+        return Forms.of(answer.text, page)[action or page]
+
+    def submit(self, page, action=None, fields=()):
+        """Fill in the form posting to ``action`` on ``page`` with ``fields`` (the button
+        pressed among them) and send it."""
+        form = self.form(page, action)
+        if form is None:
+            raise RuntimeError(f"{page} did not answer: no form to send")
+        return self.request("POST", action or page, {**form, **dict(fields)})
+
+    def comment_form(self, slug=SLUG):
+        """The post's comment form as it comes, or None if the page did not answer."""
+        return self.form(f"/posts/{slug}/", f"/posts/{slug}/comment/")
 
     def send_comment(self, form, body, slug=SLUG):
         fields = {**form, "author_name": "Ada", "author_email": "ada@example.net", "body": body}
         return self.request("POST", f"/posts/{slug}/comment/", fields)
 
 
+class Forms(HTMLParser):
+    """The fields of a page's forms as a browser sends them, by where each form posts (its
+    fragment left out; a form without an action posts to its page)."""
+
+    @classmethod
+    def of(cls, html, page):
+        parser = cls(page)
+        parser.feed(html)
+        parser.close()
+        return parser.forms
+
+    def __init__(self, page):
+        super().__init__()
+        self.page = page
+        self.forms = {}
+        self.fields = self.textarea = self.select = None
+        self.multiple = False
+
+    def add(self, name, value):
+        """Store a value; a name sent several times (a multiple choice) keeps a list."""
+        if name not in self.fields:
+            self.fields[name] = value
+        elif isinstance(self.fields[name], list):
+            self.fields[name].append(value)
+        else:
+            self.fields[name] = [self.fields[name], value]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        kind = attrs.get("type", "text")
+        if tag == "form":
+            action = (attrs.get("action") or self.page).split("#")[0]
+            self.fields = self.forms[action] = {}
+        elif self.fields is None:
+            return
+        elif tag == "option" and self.select:
+            value = attrs.get("value", "")
+            if "selected" in attrs and self.multiple:
+                self.add(self.select, value)
+            elif "selected" in attrs:
+                self.fields[self.select] = value
+            elif not self.multiple:  # nothing chosen: a browser sends the first option
+                self.fields.setdefault(self.select, value)
+        elif "name" not in attrs or "disabled" in attrs:
+            return
+        elif tag == "textarea":
+            self.textarea = attrs["name"]
+            self.fields[self.textarea] = ""
+        elif tag == "select":
+            self.select, self.multiple = attrs["name"], "multiple" in attrs
+        elif tag == "input" and kind in {"checkbox", "radio"}:
+            if "checked" in attrs:
+                self.add(attrs["name"], attrs.get("value", "on"))
+        elif tag == "input" and kind not in {"submit", "button", "image", "reset", "file"}:
+            self.add(attrs["name"], attrs.get("value", ""))
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.fields[self.textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.fields = None
+        elif tag == "textarea" and self.textarea:
+            # A browser drops the newline that opens a textarea's text (Django writes one).
+            self.fields[self.textarea] = self.fields[self.textarea].removeprefix("\n")
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+
 @contextmanager
 def served_site(workers=2, **settings):
     """Yield (cluster, port): the demo site served by gunicorn on its own cluster."""
+    with demo_database(**settings) as (cluster, env), app_servers(env, 1, workers) as [port]:
+        yield cluster, port
+
+
+@contextmanager
+def demo_database(**settings):
+    """Yield (cluster, env): a throwaway cluster holding the demo site, and the production
+    environment (``settings`` added) that app servers on it run with."""
     root = tempfile.mkdtemp(prefix="blog-served-")
     cluster = Cluster(root, fast=True)
-    server = None
     try:
         env = {
             **os.environ,
@@ -100,20 +198,34 @@ def served_site(workers=2, **settings):
             [*manage, "demo_content"], cwd=ROOT, env={**env, "DEBUG": "true"}, check=True,
             capture_output=True,
         )  # fmt: skip
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--timeout", "30"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        _wait_until_up(Browser(port))
-        yield cluster, port
+        yield cluster, env
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def app_servers(env, count, workers=2):
+    """Yield the ports of ``count`` gunicorn servers of the site running with ``env``, each a
+    process of its own (as on separate machines), all started together and answering."""
+    servers = []
+    try:
+        for _ in range(count):
+            port = free_port()
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+                 "--workers", str(workers), "--timeout", "30"],
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            servers.append((port, process))
+        for port, _ in servers:
+            _wait_until_up(Browser(port))
+        yield [port for port, _ in servers]
+    finally:
+        for _, process in servers:
+            process.terminate()
+        for _, process in servers:
+            process.wait(timeout=30)
 
 
 def _wait_until_up(browser, seconds=30):

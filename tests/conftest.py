@@ -139,7 +139,9 @@ def moderator(django_user_model):
 
 @pytest.fixture
 def make_comment():
-    """Build a comment directly (approved unless told otherwise)."""
+    """Build a comment directly (approved unless told otherwise): state that was there before
+    the test, so no event; the discussion still moves to a new version, as with any change."""
+    from comments import services
     from comments.models import Comment
 
     counter = iter(range(1, 1_000_000))
@@ -149,7 +151,9 @@ def make_comment():
         fields.setdefault("author_name", f"Reader {number}")
         fields.setdefault("author_email", f"reader{number}@example.net")
         fields.setdefault("body", f"Comment number {number}.")
-        return Comment.objects.create(post=post, parent=parent, status=status, **fields)
+        comment = Comment.objects.create(post=post, parent=parent, status=status, **fields)
+        services._count_change(post.pk)
+        return comment
 
     return make
 
@@ -245,8 +249,12 @@ DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 def _fresh_cache(request):
     """Rate-limit counters and other cached state never leak between tests.
 
-    The cache is a table in the test database, so only tests that use the database have one.
+    The cache is a table in the test database, so only tests that use the database have one;
+    post pages are cached in memory.
     """
+    from django.core.cache import caches
+
+    caches["pages"].clear()
     if request.node.get_closest_marker("django_db") is None and not (
         DATABASE_FIXTURES & set(request.fixturenames)
     ):

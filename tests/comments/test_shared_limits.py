@@ -1,7 +1,6 @@
 """The comment rate limit holds across worker processes, and a dead Redis stops nobody."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,9 +13,9 @@ from django.db import connection
 from django.test import Client
 
 from comments.models import Comment
+from devtools.redis_server import REDIS_SERVER, RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_SERVER = Path("/usr/bin/redis-server")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Outside CI a machine without redis-server skips these (`make test` installs it as root);
 # under CI they run, and fail, because a CI machine without it is broken.
@@ -26,49 +25,19 @@ needs_redis = pytest.mark.skipif(
 )
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
-def redis_server(tmp_path):
-    """A real redis-server from Debian's package on a free loopback port."""
-    if not REDIS_SERVER.exists():  # only under CI: elsewhere `needs_redis` skips first
-        pytest.fail(f"{REDIS_SERVER} is missing under CI: `make test` installs it as root")
-    port = free_port()
-    server = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-    yield server, port
-    server.terminate()
-    server.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_cache(redis_server, settings):
-    server, port = redis_server
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/1",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+def redis_cache(settings):
+    """The cache on a real redis-server from Debian's package, on a free loopback port."""
+    with RedisServer() as server:  # under CI without redis-server, this fails the test
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"{server.url}/1",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            },
         }
-    }
-    return server, port
+        yield server
 
 
 def send(client, post, comment_data):
@@ -116,20 +85,17 @@ def test_posts_arriving_together_cannot_slip_past_the_limit(post, comment_data, 
 @pytest.mark.django_db
 def test_the_limit_is_kept_in_redis(client, post, comment_data, redis_cache, settings):
     """With CACHE_URL on Redis, the attempts are counted there."""
-    _, port = redis_cache
     settings.COMMENTS_RATE_LIMIT = 2
     assert [send(client, post, comment_data).status_code for _ in range(3)] == [302, 302, 429]
-    assert redis.Redis(port=port, db=1).keys("*comments:rate:127.0.0.1")
+    assert redis.Redis(port=redis_cache.port, db=1).keys("*comments:rate:127.0.0.1")
 
 
 @needs_redis
 @pytest.mark.django_db
 def test_a_dead_redis_stops_no_reader(client, post, comment_data, redis_cache, caplog):
     """Redis gone: pages render and comments post, at once; the limit is off and says so."""
-    server, _ = redis_cache
     cache.get("warm-up")
-    server.terminate()
-    server.wait(timeout=10)
+    redis_cache.stop()
     assert client.get(post.get_absolute_url()).status_code == 200
     started = time.monotonic()
     response = send(client, post, comment_data)

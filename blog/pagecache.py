@@ -1,0 +1,113 @@
+"""Post pages: one rendering of what every reader sees, filled in with each reader's own parts.
+
+A public post page is the same for every reader but for a few parts: messages, the "Edit
+post" link and the comment form (its CSRF token, a remembered name). Templates mark those
+with ``{% slot %}``; the rest is rendered once and cached under a key that names everything
+it shows: the address, the post's row (``updated_at``) and a part from each app that adds to
+the page (``settings.POST_PAGE_PARTS``; the discussion gives its version). A change therefore
+shows at the next request on every server, with nothing to invalidate: an old entry is
+simply never asked for again. An app answers None for a reader who sees more than others
+(a moderator), and that reader's page is rendered for them alone.
+
+``PAGE_CACHE_SECONDS = 0`` turns the cache off (the benchmark's cold runs).
+"""
+
+import hashlib
+import logging
+from contextlib import suppress
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.http import HttpResponse, HttpResponseNotModified
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.module_loading import import_string
+from redis.exceptions import RedisError
+
+from .context_processors import site
+
+logger = logging.getLogger(__name__)
+
+PAGES = "pages"  # the cache alias
+# Slots are cut out at this character. PostgreSQL text cannot hold it, so no stored
+# content can forge one.
+SLOT = "\x00"
+
+
+def shared_key(request, post):
+    """The cache key of this page's shared part, or None if this reader's page is their own."""
+    parts = [request.build_absolute_uri(post.get_absolute_url()), post.updated_at.isoformat()]
+    expires = None
+    for path in settings.POST_PAGE_PARTS:
+        part = import_string(path)(request, post)
+        if part is None:
+            return None, None
+        key, until = part
+        parts.append(key)
+        expires = min(filter(None, (expires, until)), default=None)
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"post-page:{digest}", expires
+
+
+def shared_response(request, template_name, context, key, expires):
+    """The page from its shared part (cached, or rendered now) and this reader's slots.
+
+    A reader with no messages waiting gets an ETag naming the shared part and their
+    cookies (which decide every slot), so a revisit with nothing changed is a 304.
+    """
+    etag = None
+    if not get_messages(request):
+        cookies = request.META.get("HTTP_COOKIE", "")
+        etag = '"{}"'.format(hashlib.sha256(f"{key}\n{cookies}".encode()).hexdigest()[:32])
+        if etag in request.headers.get("If-None-Match", ""):
+            return _private(HttpResponseNotModified(headers={"ETag": etag}))
+    pieces = _cached(key)
+    if pieces is None:
+        pieces = _render_shared(request, template_name, context)
+        timeout = settings.PAGE_CACHE_SECONDS
+        if expires is not None:
+            timeout = min(timeout, (expires - timezone.now()) // timedelta(seconds=1))
+        if timeout > 0:
+            _store(key, pieces, timeout)
+    response = HttpResponse(_fill(request, pieces, context))
+    if etag:
+        response["ETag"] = etag
+    return _private(response)
+
+
+def _cached(key):
+    """The cached pieces, or None; a cache server that does not answer is a miss."""
+    try:
+        return caches[PAGES].get(key)
+    except (RedisError, OSError):
+        logger.warning("The page cache is unreachable: pages are rendered meanwhile.")
+        return None
+
+
+def _store(key, pieces, timeout):
+    with suppress(RedisError, OSError):  # as _cached() has said
+        caches[PAGES].set(key, pieces, timeout)
+
+
+def _render_shared(request, template_name, context):
+    """What every reader sees, with slot marks: rendered without the reader (no user, no
+    CSRF token, no messages), so none of theirs can slip into it."""
+    shared = {**context, **site(request), "request": request, "shared_page": True}
+    return get_template(template_name).render(shared).split(SLOT)
+
+
+def _fill(request, pieces, context):
+    """Render each slot (every second piece names its template) for this reader."""
+    filled = list(pieces)
+    for index in range(1, len(filled), 2):
+        filled[index] = render_to_string(filled[index], context, request)
+    return "".join(filled)
+
+
+def _private(response):
+    """The page holds this reader's CSRF token: browsers may keep it, shared caches not."""
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

@@ -1,0 +1,44 @@
+"""What the discussion adds to the key of a post page's shared, cached part.
+
+The blog caches what every reader of a post page sees alike (``blog/pagecache.py``) and asks
+each app that adds to the page for its part of the key (``settings.POST_PAGE_PARTS``). The
+discussion's part is its version, counted up by every change (``services._count_change``),
+whether it is open, and the page of comments; it holds until the discussion closes by the
+clock. Readers who see more than the others get no part: their page is rendered for them.
+"""
+
+from django.utils import timezone
+
+from .closing import changes_at, discussion_of, state_of
+from .models import Comment
+from .viewer import REVEAL_PARAM, Viewer
+
+REPLY_PARAM = "replyto"
+PAGE_PARAM = "cpage"
+
+
+def discussion_part(request, post):
+    """(key, expires) for ``post``'s discussion as a reader sees it, or None for this reader.
+
+    None for moderators (pending comments and controls in place), a reader whose own
+    comment awaits moderation here, and a reply form opened without JavaScript.
+    """
+    viewer = Viewer.of(request)
+    if viewer.moderates or REPLY_PARAM in request.GET or REVEAL_PARAM in request.GET:
+        return None
+    if viewer.own_ids and (
+        Comment.objects.pending().filter(post=post, pk__in=viewer.own_ids).exists()
+    ):
+        return None
+    now = timezone.now()
+    discussion = discussion_of(post)
+    state = state_of(post, discussion, now)
+    version = discussion.version if discussion else 0
+    key = f"discussion:{version}:{'closed' if state.closed else 'open'}:{page_number(request)}"
+    return key, changes_at(post, discussion, now)
+
+
+def page_number(request):
+    """The discussion page asked for, as the paginator will read it (junk means page 1)."""
+    value = request.GET.get(PAGE_PARAM, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
