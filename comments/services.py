@@ -176,6 +176,8 @@ def _insert(comment, verdict, base_url):
     comment.status, comment.status_reason = verdict.status, verdict.reason
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=comment.post_id)
+        # Read after the lock is granted: a join in the locking query would see the
+        # discussion as it was before a close that held the lock.
         if load_state(post).closed:
             raise DiscussionClosed("Comments are closed on this post.")
         if comment.parent_id:

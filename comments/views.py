@@ -12,7 +12,7 @@ from blog.models import Post
 from blog.views import render_post
 
 from . import services
-from .closing import load_state, may_switch
+from .closing import discussion_of, may_switch, state_of
 from .decisions import decide, switch
 from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS, counts_of
 from .forms import CommentForm, digest
@@ -35,7 +35,7 @@ YEAR = 365 * 24 * 3600
 def post_comment(request, slug):
     """Store a comment, or re-render the post with the reader's text and the errors."""
     try:
-        post = Post.objects.published().at_slug(slug)
+        post = Post.objects.published().select_related("discussion").at_slug(slug)
     except Post.DoesNotExist:
         raise Http404("No such post.") from None
     ip = client_ip(request)
@@ -46,7 +46,7 @@ def post_comment(request, slug):
         )
         response["Retry-After"] = str(settings.COMMENTS_RATE_WINDOW)
         return response
-    if load_state(post).closed:
+    if state_of(post, discussion_of(post)).closed:
         return _refuse_closed(request, post, form)
     if not form.is_valid():
         return render_post(request, post, {"comment_form": form}, status=400)

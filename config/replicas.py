@@ -49,6 +49,8 @@ _replica_down_until = 0.0  # in this process, by time.monotonic()
 
 
 class ReplicaRouter:
+    """Reads to the replica where the module's rules allow; writes and migrations to the primary."""
+
     def db_for_read(self, model, **hints):
         request = _request.get()
         if (

@@ -20,11 +20,11 @@ PAGE = f"/posts/{SLUG}/"
 
 @pytest.fixture(scope="module")
 def site():
-    """(primary, replica, port): one gunicorn worker, so that one process's routing is seen."""
+    """(primary, replica, port): the site on both, with two workers (either may answer)."""
     with demo_database() as (primary, env):
         replica = primary.start_replica(primary.root / "replica")
         try:
-            with app_servers({**env, "DATABASE_REPLICA_URL": replica.url}, 1, workers=1) as [port]:
+            with app_servers({**env, "DATABASE_REPLICA_URL": replica.url}, 1) as [port]:
                 yield primary, replica, port
         finally:
             replica.stop()
@@ -92,7 +92,9 @@ def test_a_reader_who_sent_nothing_reads_the_replica(site):
 
 
 def test_reads_go_to_the_primary_while_the_replica_is_down(site):
-    """A stopped standby costs readers nothing: their pages come from the primary."""
+    """A stopped standby costs readers nothing: their pages come from the primary.
+
+    Last of the site's tests: for a few seconds after, the site still reads the primary."""
     _, replica, port = site
     reader = Browser(port)
     replica.stop()
