@@ -55,13 +55,16 @@ def shared_key(request, post):
 def shared_response(request, template_name, context, key, expires):
     """The page from its shared part (cached, or rendered now) and this reader's slots.
 
-    A reader with no messages waiting gets an ETag naming the shared part and their
-    cookies (which decide every slot), so a revisit with nothing changed is a 304.
+    A reader with no messages waiting gets an ETag naming the shared part, their cookies
+    and the day, so a revisit with nothing changed is a 304. Staff get none: their rights
+    (the "Edit post" slot) live in the database, not in their cookies. The day keeps the
+    comment form a browser reuses younger than the form's age limit.
     """
     etag = None
-    if not get_messages(request):
+    if not get_messages(request) and not request.user.is_staff:
         cookies = request.META.get("HTTP_COOKIE", "")
-        etag = '"{}"'.format(hashlib.sha256(f"{key}\n{cookies}".encode()).hexdigest()[:32])
+        stamp = f"{key}\n{cookies}\n{timezone.now().date()}"
+        etag = f'"{hashlib.sha256(stamp.encode()).hexdigest()[:32]}"'
         if etag in request.headers.get("If-None-Match", ""):
             return _private(HttpResponseNotModified(headers={"ETag": etag}))
     pieces = _cached(key)

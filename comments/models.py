@@ -141,6 +141,13 @@ class Comment(models.Model):
             ),
             # The moderation queue, newest first.
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            # Its "All" tab: pending first, then newest (the admin adds the id).
+            models.Index(
+                PENDING_FIRST,
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="comment_queue_all_idx",
+            ),
             # A commenter's history in the queue (emails compare case-insensitively).
             models.Index(Upper("author_email"), "status", name="comment_email_status_idx"),
             # "Has this browser an approved comment?"
