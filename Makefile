@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint db test-deps drill
+.PHONY: run test lint db test-deps drill bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -59,3 +59,18 @@ test: lint test-deps
 # Reliability drill (not part of the tests): outages, stalls and junk input against gunicorn.
 drill: $(STAMP)
 	$(PY) -m devtools.drill
+
+# Benchmark of issue #9 (not part of the tests; about four minutes): seeds a throwaway cluster,
+# serves the site with gunicorn and drives it with wrk (Debian's package, installed as root
+# when missing), beside django-comments-xtd in a venv of its own; writes bench/report.md and
+# bench/results.json. E.g. make bench BENCH_ARGS="--seconds 3".
+bench: $(STAMP)
+	@if [ ! -x /usr/bin/wrk ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y --no-install-recommends wrk; \
+	  else \
+	    echo "Missing: wrk. As root, run apt-get install wrk"; exit 1; \
+	  fi; \
+	fi
+	$(PY) -m bench.run $(BENCH_ARGS)
