@@ -16,6 +16,7 @@ import hashlib
 import logging
 from contextlib import suppress
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -37,12 +38,24 @@ PAGES = "pages"  # the cache alias
 SLOT = "\x00"
 
 
+@cache
+def page_parts():
+    """The apps' parts of the key (``POST_PAGE_PARTS``): each is called with the request and
+    the post, and names in ``related`` what to read with the post."""
+    return [import_string(path)() for path in settings.POST_PAGE_PARTS]
+
+
+def related():
+    """What the post page's query reads with the post for the parts' keys."""
+    return [name for part in page_parts() for name in part.related]
+
+
 def shared_key(request, post):
     """The cache key of this page's shared part, or None if this reader's page is their own."""
     parts = [request.build_absolute_uri(post.get_absolute_url()), post.updated_at.isoformat()]
     expires = None
-    for path in settings.POST_PAGE_PARTS:
-        part = import_string(path)(request, post)
+    for page_part in page_parts():
+        part = page_part(request, post)
         if part is None:
             return None, None
         key, until = part
@@ -99,15 +112,16 @@ def _render_shared(request, template_name, context):
     """What every reader sees, with slot marks: rendered without the reader (no user, no
     CSRF token, no messages), so none of theirs can slip into it."""
     shared = {**context, **site(request), "request": request, "shared_page": True}
-    return get_template(template_name).render(shared).split(SLOT)
+    html = get_template(template_name).render(shared)
+    return [piece.encode() for piece in html.split(SLOT)]  # encoded once, not per request
 
 
 def _fill(request, pieces, context):
-    """Render each slot (every second piece names its template) for this reader."""
+    """Render each slot (every second piece names its template) for this reader, as bytes."""
     filled = list(pieces)
     for index in range(1, len(filled), 2):
-        filled[index] = render_to_string(filled[index], context, request)
-    return "".join(filled)
+        filled[index] = render_to_string(filled[index].decode(), context, request).encode()
+    return b"".join(filled)
 
 
 def _private(response):

@@ -5,8 +5,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.encoding import iri_to_uri
 from django.views.generic import ListView, MonthArchiveView
 
+from . import pagecache
 from .models import Author, Post, Tag
-from .pagecache import shared_key, shared_response
 
 
 class PostListView(ListView):
@@ -64,7 +64,8 @@ def post_detail(request, slug):
     A former slug of the post redirects to its address for good (301), query string kept;
     the browser keeps the #fragment.
     """
-    posts = Post.objects.visible_to(request.user).select_related("author")
+    # Only what the cache key needs: the article (its author too) is read when rendered.
+    posts = Post.objects.visible_to(request.user).select_related(*pagecache.related())
     try:
         post = posts.at_slug(slug)
     except Post.DoesNotExist:
@@ -101,9 +102,9 @@ def render_post(request, post, extra_context=None, status=200):
     """
     context = {"post": post, **(extra_context or {})}
     if post.is_public and request.method == "GET" and not extra_context:
-        key, expires = shared_key(request, post)
+        key, expires = pagecache.shared_key(request, post)
         if key is not None:
-            return shared_response(request, POST_TEMPLATE, context, key, expires)
+            return pagecache.shared_response(request, POST_TEMPLATE, context, key, expires)
     response = render(request, POST_TEMPLATE, context, status=status)
     if not post.is_public:
         add_never_cache_headers(response)

@@ -7,13 +7,17 @@ its top-level comments in one query through ``root``, whatever the depth.
 import json
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
+from blog.pagecache import PAGES
+
 from .closing import discussion_of, state_of
-from .forms import CommentForm
+from .forms import CommentForm, issue
 from .models import Comment
 from .page_parts import REPLY_PARAM, page_number
 from .services import allowed_actions
@@ -113,6 +117,25 @@ def fresh_form(request, post, reply_to=None):
     if reply_to:
         initial["parent"] = reply_to.pk
     return CommentForm(post=post, user=request.user, initial=initial)
+
+
+# Stand-ins for what each reader's blank form gets of its own; PostgreSQL text cannot hold
+# NUL, so nothing else in the form can match them.
+CSRF_STAMP, ISSUED_STAMP = "\x00csrf\x00", "\x00issued\x00"
+
+
+def blank_form(request, post):
+    """An anonymous reader's empty comment form: the same for all of them but for the CSRF
+    token and the form token, so it is rendered once per post and stamped per request."""
+    key = f"blank-comment-form:{post.pk}:{post.slug}"
+    html = caches[PAGES].get(key)
+    if html is None:
+        form = CommentForm(post=post)
+        form.initial["issued"] = ISSUED_STAMP
+        context = {"post": post, "comment_form": form, "csrf_token": CSRF_STAMP}
+        html = render_to_string("comments/_form.html", context)
+        caches[PAGES].set(key, html, settings.PAGE_CACHE_SECONDS)
+    return html.replace(CSRF_STAMP, get_token(request)).replace(ISSUED_STAMP, issue(post))
 
 
 def discussion_context(request, post, form=None, shared=False):

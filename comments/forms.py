@@ -71,6 +71,12 @@ def fingerprint(text):
     return digest(" ".join(text.split()).casefold())
 
 
+def issue(post, at=None):
+    """A new form token: which post the form is for and when it was shown, signed."""
+    at = time.time() if at is None else at
+    return signing.dumps({"post": post.pk, "at": at}, salt=FORM_SALT)
+
+
 class CommentForm(forms.ModelForm):
     """A reader's comment, with the bot traps riding along as hidden fields.
 
@@ -123,11 +129,7 @@ class CommentForm(forms.ModelForm):
             for name in ("author_name", "author_email", "author_url", "remember"):
                 del self.fields[name]
         if not self.is_bound:
-            self.initial["issued"] = self._issue()
-
-    def _issue(self, at=None):
-        at = time.time() if at is None else at
-        return signing.dumps({"post": self.post.pk, "at": at}, salt=FORM_SALT)
+            self.initial["issued"] = issue(post)
 
     def _issued(self):
         """The signed issue record sent back with the form, or None if missing or forged."""
@@ -144,7 +146,7 @@ class CommentForm(forms.ModelForm):
             # The re-rendered form carries a fresh record, dated as if the page had been open
             # long enough (a human has read it), so sending it again at once works.
             self.data = self.data.copy()
-            self.data["issued"] = self._issue(at=time.time() - settings.COMMENTS_MIN_SECONDS)
+            self.data["issued"] = issue(self.post, at=time.time() - settings.COMMENTS_MIN_SECONDS)
             raise forms.ValidationError(
                 "This page was open for more than two days, so your comment was not posted. "
                 "It is kept below: please send it again.",

@@ -17,25 +17,30 @@ REPLY_PARAM = "replyto"
 PAGE_PARAM = "cpage"
 
 
-def discussion_part(request, post):
-    """(key, expires) for ``post``'s discussion as a reader sees it, or None for this reader.
+class DiscussionPart:
+    # Read with the post, so the key of a cached page costs one query.
+    related = ("discussion",)
 
-    None for moderators (pending comments and controls in place), a reader whose own
-    comment awaits moderation here, and a reply form opened without JavaScript.
-    """
-    viewer = Viewer.of(request)
-    if viewer.moderates or REPLY_PARAM in request.GET or REVEAL_PARAM in request.GET:
-        return None
-    if viewer.own_ids and (
-        Comment.objects.pending().filter(post=post, pk__in=viewer.own_ids).exists()
-    ):
-        return None
-    now = timezone.now()
-    discussion = discussion_of(post)
-    state = state_of(post, discussion, now)
-    version = discussion.version if discussion else 0
-    key = f"discussion:{version}:{'closed' if state.closed else 'open'}:{page_number(request)}"
-    return key, changes_at(post, discussion, now)
+    def __call__(self, request, post):
+        """(key, expires) for ``post``'s discussion as readers see it, or None for this one.
+
+        None for moderators (pending comments and controls in place), a reader whose own
+        comment awaits moderation here, and a reply form opened without JavaScript.
+        """
+        viewer = Viewer.of(request)
+        if viewer.moderates or REPLY_PARAM in request.GET or REVEAL_PARAM in request.GET:
+            return None
+        if viewer.own_ids and (
+            Comment.objects.pending().filter(post=post, pk__in=viewer.own_ids).exists()
+        ):
+            return None
+        now = timezone.now()
+        discussion = discussion_of(post)
+        state = state_of(post, discussion, now)
+        version = discussion.version if discussion else 0
+        page = page_number(request)
+        key = f"discussion:{version}:{'closed' if state.closed else 'open'}:{page}"
+        return key, changes_at(post, discussion, now)
 
 
 def page_number(request):

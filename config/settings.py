@@ -133,7 +133,7 @@ for cache in CACHES.values():
     elif cache["BACKEND"].endswith("LocMemCache"):
         cache.setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100)
 # What else names a post page's shared part: the discussion's version and state.
-POST_PAGE_PARTS = ["comments.page_parts.discussion_part"]
+POST_PAGE_PARTS = ["comments.page_parts.DiscussionPart"]
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -1,8 +1,10 @@
 """The discussion under a post: the blog's template asks for it with ``{% discussion post %}``."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from comments.discussion import discussion_context, fresh_form
+from comments.discussion import blank_form, discussion_context, fresh_form, remembered_author
 
 register = template.Library()
 
@@ -19,14 +21,20 @@ def discussion(context, post):
     }
 
 
-@register.inclusion_tag("comments/_form.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def comment_form(context, post):
-    """The comment form: the page's own (with a refused comment's text) or a fresh one."""
+    """The comment form: the page's own (a refused comment's text, a reply) or a fresh one;
+    an anonymous reader's blank form is stamped from one rendering per post."""
     request = context["request"]
-    return {
+    form = context.get("comment_form")
+    if form is None and not request.user.is_authenticated and not remembered_author(request):
+        return mark_safe(blank_form(request, post))  # escaped when rendered
+    form_context = {
         "request": request,
         "post": post,
-        "comment_form": context.get("comment_form") or fresh_form(request, post),
+        "comment_form": form or fresh_form(request, post),
         "reply_to": context.get("reply_to"),
         "comment_page": context.get("comment_page"),
+        "csrf_token": context.get("csrf_token"),
     }
+    return render_to_string("comments/_form.html", form_context)
