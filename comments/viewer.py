@@ -1,9 +1,11 @@
 """Who is looking at a discussion: what they see, where they may reply, where a comment is.
 
 Readers see approved comments and their own comments awaiting moderation (remembered in
-their session). Moderators also see every pending comment in place, and a removed or spam
+a signed cookie). Moderators also see every pending comment in place, and a removed or spam
 comment they asked for by its "View on site" link (``?reveal=<id>``).
 """
+
+import json
 
 from django.conf import settings
 from django.db.models import Q
@@ -11,19 +13,27 @@ from django.db.models import Q
 from .closing import may_switch
 from .models import Comment
 
-OWN_COMMENTS_KEY = "comments.own"
+# The comments a browser wrote, in a signed cookie: no session (no query, no session row)
+# for a reader who only comments, and a page cache that sees only cookies.
+OWN_COOKIE = "comments_own"
+OWN_SALT = "comments.own"
+OWN_LIMIT = 50
 REVEAL_PARAM = "reveal"
 
 
 def own_comment_ids(request):
     """Comments this browser wrote: their authors see them while they await moderation."""
-    ids = request.session.get(OWN_COMMENTS_KEY, [])
-    return frozenset(i for i in ids if isinstance(i, int))
+    value = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_SALT)
+    try:
+        ids = json.loads(value or "[]")
+    except ValueError:
+        ids = []
+    return frozenset(i for i in ids if isinstance(i, int)) if isinstance(ids, list) else frozenset()
 
 
-def remember_own_comment(request, comment):
-    ids = [comment.pk, *request.session.get(OWN_COMMENTS_KEY, [])]
-    request.session[OWN_COMMENTS_KEY] = ids[:50]
+def own_comments_with(request, comment):
+    """The browser's own comments with ``comment`` added, newest first, for its cookie."""
+    return [comment.pk, *sorted(own_comment_ids(request), reverse=True)][:OWN_LIMIT]
 
 
 class Viewer:

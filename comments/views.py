@@ -18,7 +18,7 @@ from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS, count
 from .forms import CommentForm, digest
 from .models import Comment
 from .ratelimit import allow_post, client_ip
-from .viewer import Viewer, own_comment_ids, remember_own_comment
+from .viewer import OWN_COOKIE, OWN_SALT, Viewer, own_comment_ids, own_comments_with
 
 CLOSED_MESSAGE = "Comments are closed on this post; your comment was not saved."
 DUPLICATE_MESSAGE = (
@@ -99,8 +99,12 @@ def _after_posting(request, comment):
         messages.success(request, "Thank you: your comment is awaiting moderation.")
     if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
         return redirect(f"{comment.post.get_absolute_url()}#comments")
-    remember_own_comment(request, comment)
-    return redirect(Viewer.of(request).location_of(comment))
+    own = own_comments_with(request, comment)
+    response = redirect(Viewer(request.user, own).location_of(comment))
+    response.set_signed_cookie(
+        OWN_COOKIE, json.dumps(own), salt=OWN_SALT, max_age=YEAR, **_cookie_flags()
+    )
+    return response
 
 
 def _remember_author(response, form):

@@ -93,24 +93,17 @@ def deep_thread(published_post, make_comment):
 @pytest.fixture
 def as_commenter(live_server, deep_thread):
     """Make a page's browser the one that wrote the pending comments: it sees them in place."""
-    from importlib import import_module
+    import json
 
-    from django.conf import settings
+    from django.core import signing
 
-    from comments.viewer import OWN_COMMENTS_KEY
+    from comments.viewer import OWN_COOKIE, OWN_SALT
 
     def adopt(page):
-        session = import_module(settings.SESSION_ENGINE).SessionStore()
-        session[OWN_COMMENTS_KEY] = [comment.pk for comment in deep_thread["pending"]]
-        session.save()
+        ids = [comment.pk for comment in deep_thread["pending"]]
+        signer = signing.get_cookie_signer(salt=OWN_COOKIE + OWN_SALT)
         page.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session.session_key,
-                    "url": live_server.url,
-                }
-            ]
+            [{"name": OWN_COOKIE, "value": signer.sign(json.dumps(ids)), "url": live_server.url}]
         )
         return page
 
