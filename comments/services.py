@@ -4,21 +4,20 @@ Views, admin actions, forms, commands and (later) importers call only these. Eac
 is one transaction that checks the table of allowed transitions and appends a
 ``ModerationEvent`` (who, when, from, to, why); side effects (emails) run after commit.
 
-A post's row is the lock of its discussion: posting a comment and closing or reopening the
-discussion each hold it, so no comment is accepted after a close has returned.
+Each operation starts by taking its discussion's lock (``_begin_change``), so operations on
+one discussion follow each other: no comment is accepted after a close has returned, and the
+discussion's version counts the changes in the order they commit.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from blog.models import Post
-
 from . import tasks
-from .closing import load_state, state_of
+from .closing import state_of
 from .models import Comment, Discussion, ModerationEvent, person_name
 from .moderation import Verdict, judge
 
@@ -91,7 +90,6 @@ def allowed_actions(comment):
 
 
 def _record(*, post_id, action, actor, reason="", comment=None, before="", after=""):
-    _count_change(post_id)
     return ModerationEvent.objects.create(
         post_id=post_id,
         comment=comment,
@@ -104,20 +102,22 @@ def _record(*, post_id, action, actor, reason="", comment=None, before="", after
     )
 
 
-def _count_change(post_id):
-    """Move the discussion to its next version (see ``Discussion.version``).
+def _begin_change(post_id):
+    """Take the discussion's lock and count the change about to be made; return its row.
 
-    One upsert: the row lock it takes orders the versions as their transactions commit.
+    The lock is the Discussion row (made on first use), held to the end of the transaction.
+    One upsert takes it, moves ``version`` on and reads the row as it is now, after any
+    change that held the lock before.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(BUMP_VERSION, {"post": post_id})
+    return Discussion.objects.raw(BEGIN_CHANGE, {"post": post_id})[0]
 
 
-BUMP_VERSION = f"""
+BEGIN_CHANGE = f"""
 INSERT INTO {Discussion._meta.db_table} AS discussion
     (post_id, keep_open, close_reason, version)
 VALUES (%(post)s, false, '', 1)
 ON CONFLICT (post_id) DO UPDATE SET version = discussion.version + 1
+RETURNING *
 """
 
 
@@ -159,6 +159,7 @@ def reply_as_staff(parent, user, body):
 def import_comment(comment, reason):
     """Store a comment brought from elsewhere with the status it had there; nobody is emailed."""
     with transaction.atomic():
+        _begin_change(comment.post_id)
         comment.status_reason = reason
         comment.save()
         _record(
@@ -175,10 +176,7 @@ def import_comment(comment, reason):
 def _insert(comment, verdict, base_url):
     comment.status, comment.status_reason = verdict.status, verdict.reason
     with transaction.atomic():
-        post = Post.objects.select_for_update().get(pk=comment.post_id)
-        # Read after the lock is granted: a join in the locking query would see the
-        # discussion as it was before a close that held the lock.
-        if load_state(post).closed:
+        if state_of(comment.post, _begin_change(comment.post_id)).closed:
             raise DiscussionClosed("Comments are closed on this post.")
         if comment.parent_id:
             _check_parent(comment.parent_id)
@@ -239,6 +237,7 @@ def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=
     if rule is None:
         raise NotAllowed(f"Unknown action “{action}”.")
     with transaction.atomic():
+        _begin_change(comment.post_id)
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if expected and locked.status != expected:
             raise NotAllowed(
@@ -348,6 +347,7 @@ def delete_permanently(comment, by, cutoff=None):
     A comment still holding up replies (see ``holds_up``) stays, as their placeholder.
     """
     with transaction.atomic():
+        _begin_change(comment.post_id)
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != Status.TRASH:
             raise NotAllowed(f"Comment #{locked.pk} is not in the trash: move it there first.")
@@ -389,21 +389,20 @@ def empty_trash(older_than_days=None):
 # --- Discussions -------------------------------------------------------------------------------
 
 
-# What closing and reopening write; ``version`` is only ever counted up (``_count_change``).
+# What closing and reopening write; ``version`` is only counted up (``_begin_change``).
 SWITCH_FIELDS = ["closed_at", "closed_by", "close_reason", "keep_open", "closes_at"]
 
 
 def _lock_discussion(post):
-    """Take the discussion's lock (its post's row); return the post, its Discussion, its state."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
-    discussion, _ = Discussion.objects.get_or_create(post=post)
-    return post, discussion, state_of(post, discussion)
+    """Take the discussion's lock; return its row and its state before this change."""
+    discussion = _begin_change(post.pk)
+    return discussion, state_of(post, discussion)
 
 
 def close(post, by, reason=""):
     """Close a post's discussion; its thread stays readable."""
     with transaction.atomic():
-        post, discussion, before = _lock_discussion(post)
+        discussion, before = _lock_discussion(post)
         if discussion.closed_at:
             raise NotAllowed(f"The discussion of “{post}” is already closed.")
         discussion.closed_at, discussion.closed_by = timezone.now(), by
@@ -426,7 +425,7 @@ def reopen(post, by, reason=""):
     Site-wide closing is a setting: reopening then is refused, saying so.
     """
     with transaction.atomic():
-        post, discussion, before = _lock_discussion(post)
+        discussion, before = _lock_discussion(post)
         if not before.can_reopen:
             raise NotAllowed(before.explanation if before.closed else f"“{post}” is already open.")
         discussion.closed_at, discussion.closed_by, discussion.close_reason = None, None, ""
