@@ -3,7 +3,8 @@
 `make drill` (not part of the tests) serves the demo site with gunicorn on a throwaway
 PostgreSQL cluster, then, for a number of rounds: reads and comments while all is well, stops
 PostgreSQL and keeps reading and commenting, starts it again and times the recovery, and
-stalls it with a lock held on the post. Last, it throws random input at the comment endpoint.
+stalls it with a lock held on the post's discussion. Last, it throws random input at the
+comment endpoint.
 It prints one table (also written as JSON) of what was measured: outages survived, requests
 answered during them and how, acknowledged comments lost, inputs tried and 500s seen.
 """
@@ -16,9 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import psycopg
-
-from devtools.served_site import ROOT, SLUG, Browser, served_site, stored_bodies
+from devtools.served_site import ROOT, SLUG, Browser, discussion_locked, served_site, stored_bodies
 
 REPORT = ROOT / "test-artifacts" / "drill.json"
 ALPHABET = string.printable + "éßдом中文😀\u200b\u202e\u0000\ufeff"
@@ -80,8 +79,7 @@ def run(rounds, junk_inputs, seed):
             while browser.request("GET", "/").status != 200:
                 time.sleep(0.05)
             recoveries.append(time.monotonic() - started)
-            with psycopg.connect(cluster.url.replace("postgres://", "postgresql://")) as lock:
-                lock.execute("SELECT 1 FROM blog_post WHERE slug = %s FOR UPDATE", [SLUG])
+            with discussion_locked(cluster):
                 figures["stalls"] += 1
                 response = browser.send_comment(form, f"Round {round_}, stalled comment.")
                 statuses[("stalled", response.status)] += 1
@@ -98,7 +96,7 @@ def run(rounds, junk_inputs, seed):
     lost = [body for body in acknowledged if body not in stored]
     return {
         "outages survived (PostgreSQL stopped, then started)": figures["outages"],
-        "stalls survived (post row locked)": figures["stalls"],
+        "stalls survived (discussion locked)": figures["stalls"],
         "requests answered while stopped": sum(
             n for (phase, _), n in statuses.items() if phase == "down"
         ),

@@ -20,6 +20,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
+import psycopg
+
 from devtools.pgcluster import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,6 +162,25 @@ class Forms(HTMLParser):
             self.textarea = None
         elif tag == "select":
             self.select = None
+
+
+@contextmanager
+def discussion_locked(cluster, slug=SLUG):
+    """Hold the lock every change to the post's discussion takes (its Discussion row), as a
+    stalled session elsewhere would, until the block ends."""
+    url = cluster.url.replace("postgres://", "postgresql://")
+    with psycopg.connect(url) as blocker:
+        blocker.execute(
+            "INSERT INTO comments_discussion (post_id, keep_open, close_reason, version) "
+            "SELECT id, false, '', 0 FROM blog_post WHERE slug = %s ON CONFLICT DO NOTHING",
+            [slug],
+        )
+        blocker.execute(
+            "SELECT 1 FROM comments_discussion JOIN blog_post ON blog_post.id = post_id "
+            "WHERE slug = %s FOR UPDATE OF comments_discussion",
+            [slug],
+        )
+        yield
 
 
 @contextmanager

@@ -10,10 +10,9 @@ import re
 import signal
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from devtools.served_site import SLUG, Browser, served_site, stored_bodies
+from devtools.served_site import SLUG, Browser, discussion_locked, served_site, stored_bodies
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +58,11 @@ def test_a_stalled_database_fails_fast_instead_of_holding_a_worker(site):
     cluster, port = site
     browser = Browser(port)
     form = browser.comment_form()
-    with psycopg.connect(cluster.url.replace("postgres://", "postgresql://")) as blocker:
-        blocker.execute("SELECT 1 FROM blog_post WHERE slug = %s FOR UPDATE", [SLUG])
-        stalled = browser.send_comment(form, "Sent while the post row was locked.")
+    with discussion_locked(cluster):
+        stalled = browser.send_comment(form, "Sent while the discussion was locked.")
         assert stalled.status == 503
         assert stalled.elapsed < 3.0
-        assert "Sent while the post row was locked." in stalled.text
+        assert "Sent while the discussion was locked." in stalled.text
         assert browser.request("GET", "/").status == 200  # reading needs no lock
     assert browser.send_comment(form, "Sent once the lock was gone.").status == 302
 
