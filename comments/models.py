@@ -148,6 +148,10 @@ class Comment(models.Model):
                 models.F("id").desc(),
                 name="comment_queue_all_idx",
             ),
+            # Its "By post" filter: the posts with the most pending comments.
+            models.Index(
+                fields=["post"], condition=Q(status="pending"), name="comment_pending_post_idx"
+            ),
             # A commenter's history in the queue (emails compare case-insensitively).
             models.Index(Upper("author_email"), "status", name="comment_email_status_idx"),
             # "Has this browser an approved comment?"

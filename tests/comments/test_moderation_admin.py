@@ -103,14 +103,27 @@ def messages_of(response):
     return [str(message) for message in response.context["messages"]]
 
 
+def filter_choices(response, title):
+    """The choices of a changelist filter, as the sidebar lists them."""
+    changelist = response.context["cl"]
+    (spec,) = [spec for spec in changelist.filter_specs if str(spec.title) == title]
+    return list(spec.choices(changelist))
+
+
+def filter_labels(response, title):
+    """A changelist filter's choices as the sidebar shows them, and the chosen ones."""
+    choices = filter_choices(response, title)
+    labels = [str(choice["display"]) for choice in choices]
+    return labels, [
+        label for label, choice in zip(labels, choices, strict=True) if choice["selected"]
+    ]
+
+
 def filter_link(response, title, display):
     """The query string of a changelist filter choice, as the sidebar links to it."""
-    changelist = response.context["cl"]
-    for spec in changelist.filter_specs:
-        if str(spec.title) == title:
-            for choice in spec.choices(changelist):
-                if str(choice["display"]) == display:
-                    return choice["query_string"]
+    for choice in filter_choices(response, title):
+        if str(choice["display"]) == display:
+            return choice["query_string"]
     raise AssertionError(f"No filter choice {title!r} → {display!r}")
 
 
@@ -478,6 +491,10 @@ def test_author_queue_filters_do_not_reveal_other_posts(client, author, scene, m
     assert scene.own_post.title in html
     assert secret.title not in html
     assert scene.other_post.title not in html
+    for post in (secret, scene.other_post):  # nor when chosen in the URL
+        chosen = client.get(f"{COMMENTS}?post__id__exact={post.pk}")
+        assert listed(chosen) == []
+        assert post.title not in chosen.content.decode()
 
 
 # --- 2. Who and when -----------------------------------------------------------------------------
@@ -776,7 +793,7 @@ def test_queue_lists_pending_first_then_newest(client, moderator, queue):
 
 
 def test_queue_filters_by_status_post_and_date(client, moderator, scene, queue):
-    """The status, post and date filters (and the date drill-down) narrow the queue."""
+    """The status, post and date filters (with a link per year of comments) narrow the queue."""
     log_in(client, moderator)
     pending = client.get(f"{COMMENTS}?status__exact=pending")
     assert listed(pending) == [queue.new_pending, queue.old_pending]
@@ -784,11 +801,71 @@ def test_queue_filters_by_status_post_and_date(client, moderator, scene, queue):
     assert listed(on_post) == [queue.old_pending, queue.spam, queue.ancient]
     both = client.get(f"{COMMENTS}?post__id__exact={scene.other_post.pk}&status__exact=pending")
     assert listed(both) == [queue.old_pending]
-    recent = client.get(COMMENTS + filter_link(client.get(COMMENTS), "created at", "Past 7 days"))
+    first_page = client.get(COMMENTS)
+    recent = client.get(COMMENTS + filter_link(first_page, "created at", "Past 7 days"))
     assert queue.ancient not in listed(recent)
     assert len(listed(recent)) == 5
+    newest_year = timezone.localtime(queue.spam.created_at).year
+    ranges = ["Any date", "Today", "Past 7 days", "This month", "This year"]
+    years = [str(year) for year in range(newest_year, 2019, -1)]
+    assert filter_labels(first_page, "created at") == ([*ranges, *years], ["Any date"])
+    assert filter_link(first_page, "created at", "2020") == "?created_at__year=2020"
     in_2020 = client.get(f"{COMMENTS}?created_at__year=2020")
     assert listed(in_2020) == [queue.ancient]
+    assert filter_labels(in_2020, "created at")[1] == ["2020"]
+
+
+POST_FILTER = "post with pending comments"
+
+
+def test_post_filter_offers_the_posts_awaiting_moderation(
+    client, moderator, make_post, make_comment
+):
+    """The "By post" filter lists the posts with pending comments, most first, with their
+    number; a post chosen in the URL (as the post list links) is listed too, chosen."""
+    busy, quiet, done = (make_post(title=title) for title in ("Busy", "Quiet", "Done"))
+    for post, statuses in {
+        busy: [PENDING, PENDING, PENDING, APPROVED],
+        quiet: [SPAM, PENDING],
+        done: [APPROVED, REJECTED],
+    }.items():
+        for status in statuses:
+            make_comment(post, status=status)
+    first_page = log_in(client, moderator).get(COMMENTS)
+    offered = ["All", "Busy (3)", "Quiet (1)"]
+    assert filter_labels(first_page, POST_FILTER) == (offered, ["All"])
+    on_quiet = client.get(COMMENTS + filter_link(first_page, POST_FILTER, "Quiet (1)"))
+    assert {comment.post for comment in listed(on_quiet)} == {quiet}
+    assert filter_labels(on_quiet, POST_FILTER) == (offered, ["Quiet (1)"])
+    on_done = client.get(f"{COMMENTS}?post__id__exact={done.pk}")
+    assert {comment.post for comment in listed(on_done)} == {done}
+    assert len(listed(on_done)) == 2
+    assert filter_labels(on_done, POST_FILTER) == ([*offered, "Done"], ["Done"])
+
+
+def test_a_chosen_post_narrows_the_queue_whatever_the_filter_offers(client, moderator, scene):
+    """With one post awaiting moderation, or none, a post chosen in the URL still narrows it."""
+    log_in(client, moderator)
+    Comment.objects.filter(pk=scene.other.pk).update(status=APPROVED)  # one post awaits
+    on_own = client.get(f"{COMMENTS}?post__id__exact={scene.own_post.pk}")
+    assert listed(on_own) == [scene.own]
+    own = f"{scene.own_post.title} (1)"
+    assert filter_labels(on_own, POST_FILTER) == (["All", own], [own])
+    Comment.objects.update(status=APPROVED)  # none does
+    on_other = client.get(f"{COMMENTS}?post__id__exact={scene.other_post.pk}")
+    assert listed(on_other) == [scene.other]
+    other = scene.other_post.title
+    assert filter_labels(on_other, POST_FILTER) == (["All", other], [other])
+
+
+def test_post_filter_lists_the_twenty_busiest_posts(client, moderator, make_post, make_comment):
+    """However many posts await moderation, the filter lists twenty: those with the most."""
+    for number in range(22):
+        post = make_post(title=f"Post {number:02}")
+        for _ in range(2 if number == 21 else 1):
+            make_comment(post, status=PENDING)
+    labels, _ = filter_labels(log_in(client, moderator).get(COMMENTS), POST_FILTER)
+    assert labels == ["All", "Post 21 (2)", *(f"Post {number:02} (1)" for number in range(19))]
 
 
 @pytest.mark.parametrize(
@@ -892,13 +969,14 @@ def test_index_hides_pending_count_from_authors(client, author, scene):
 # --- 5. Constant query counts --------------------------------------------------------------------
 
 # Measured, and the same for a few rows or a full page. Both pages pay: the session, the user,
-# their own and their groups' permissions, two counts (filtered and total), the page itself and
-# the date drill-down (2).
-# The post list adds the author and tag filters' choices (the Discussion column and its
-# explanation come with the page's query); the queue adds the status tabs' counts (one
-# aggregate) and the "By post" filter's choices (the commenter's history is in the page's query).
+# their own and their groups' permissions, the filtered count and the page itself.
+# The post list adds the total count, the date drill-down (2) and the author and tag filters'
+# choices (the Discussion column and its explanation come with the page's query). The queue
+# adds the status tabs' counts (two: the statuses moderators work through, then all comments
+# up to 10,001), the first and last dates of its year links and the "By post" filter's busiest
+# posts (the commenter's history is in the page's query).
 POST_CHANGELIST_QUERIES = 11
-COMMENT_CHANGELIST_QUERIES = 11
+COMMENT_CHANGELIST_QUERIES = 10
 
 
 def seed_posts(make_post, make_comment, closer, posts, comments_per_post):

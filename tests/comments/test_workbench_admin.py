@@ -14,6 +14,7 @@ import pytest
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -228,6 +229,50 @@ def test_tab_counts_follow_each_decision(client, moderator, queue):
     act(client, comment, "approve")
     tabs = tab_counts(client.get(COMMENTS))
     assert (tabs["pending"][1], tabs["approved"][1], tabs["all"][1]) == (2, 5, 14)
+
+
+def test_tabs_of_a_large_queue_estimate_all_and_approved(
+    client, moderator, post, make_comment, django_assert_num_queries
+):
+    """Past 10,000 comments, All and Approved read "about" PostgreSQL's estimate, and a decision
+    keeps them so; the statuses moderators work through keep their exact counts."""
+    Comment.objects.bulk_create(
+        Comment(
+            post=post,
+            author_name=f"Reader {number}",
+            author_email=f"reader{number}@example.net",
+            body="A thought.",
+            body_html="<p>A thought.</p>",
+            status=APPROVED,
+        )
+        for number in range(10_000)
+    )
+    pending = make_comment(post, status=PENDING)
+    make_comment(post, status=PENDING)
+    make_comment(post, status=SPAM)
+    with connection.cursor() as cursor:  # statistics, as autovacuum keeps them
+        cursor.execute("ANALYZE comments_comment")
+    log_in(client, moderator)
+    with django_assert_num_queries(QUEUE_QUERIES + 1):
+        html = client.get(COMMENTS).content.decode()
+    shown = dict(re.findall(r'<span class="queue-count" data-count="(\w+)">([^<]*)</span>', html))
+    assert shown == {
+        "all": "about 10,000",
+        "pending": "2",
+        "approved": "about 10,000",
+        "spam": "1",
+        "trash": "0",
+        "rejected": "0",
+    }
+    response = act(client, pending, "approve", HTTP_ACCEPT="application/json")
+    assert response.json()["counts"] == {
+        "all": "about 10,000",
+        PENDING: 1,
+        APPROVED: "about 10,000",
+        SPAM: 1,
+        TRASH: 0,
+        REJECTED: 0,
+    }
 
 
 # --- 2. One-click row actions --------------------------------------------------------------------
@@ -975,11 +1020,12 @@ def test_view_on_site_is_not_found_for_others(client, users, post, make_comment,
 
 # --- 9. Query budgets ----------------------------------------------------------------------------
 
-# Measured: the session, the user, their permissions (own and by group), the tab counts (one
-# aggregate), the post filter's choices, the filtered and the full result counts, the page of
-# comments (post, parent and decider joined; has-replies and the commenter's history as
-# subqueries), and the date drill-down's range and days.
-QUEUE_QUERIES = 11
+# Measured: the session, the user, their permissions (own and by group), the tab counts (the
+# statuses moderators work through, then all comments up to 10,001), the year links' first and
+# last dates, the post filter's busiest posts, the filtered count and the page of comments
+# (post, parent and decider joined; has-replies and the commenter's history as subqueries).
+# Past 10,000 comments, one more: PostgreSQL's estimate of their number.
+QUEUE_QUERIES = 10
 # Measured: the session, the user, their permissions (own and by group), the post, its tags,
 # its media, the discussion row, its comment counts, the count of visible threads, the page
 # of threads and all their replies in one query.
