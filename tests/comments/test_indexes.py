@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from comments.models import Comment
+from comments.models import PENDING_FIRST, Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,10 @@ def test_replies_of_a_page_use_the_approved_thread_index(busy_site):
 def test_moderation_queue_by_status_uses_the_queue_index(busy_site):
     query = Comment.objects.filter(status=Comment.Status.PENDING).order_by("-created_at")[:50]
     assert "comment_queue_idx" in query.explain()
+
+
+def test_the_queue_all_tab_reads_its_first_page_from_its_index(busy_site):
+    """Pending first, then newest: the first page without sorting the table."""
+    query = Comment.objects.order_by(PENDING_FIRST.asc(), "-created_at", "-id")[:50]
+    assert "comment_queue_all_idx" in query.explain()
+
