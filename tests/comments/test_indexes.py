@@ -69,4 +69,3 @@ def test_the_queue_all_tab_reads_its_first_page_from_its_index(busy_site):
     """Pending first, then newest: the first page without sorting the table."""
     query = Comment.objects.order_by(PENDING_FIRST.asc(), "-created_at", "-id")[:50]
     assert "comment_queue_all_idx" in query.explain()
-
