@@ -102,21 +102,22 @@ def _record(*, post_id, action, actor, reason="", comment=None, before="", after
     )
 
 
-def _begin_change(post_id):
-    """Take the discussion's lock and count the change about to be made; return its row.
+def _begin_change(post_id, seen=True):
+    """Take the discussion's lock for a change; count it if readers will ``seen`` it.
 
     The lock is the Discussion row (made on first use), held to the end of the transaction.
     One upsert takes it, moves ``version`` on and reads the row as it is now, after any
-    change that held the lock before.
+    change that held the lock before. A comment held for moderation changes nothing
+    readers see, so a flood of them leaves cached pages in place.
     """
-    return Discussion.objects.raw(BEGIN_CHANGE, {"post": post_id})[0]
+    return Discussion.objects.raw(BEGIN_CHANGE, {"post": post_id, "step": int(seen)})[0]
 
 
 BEGIN_CHANGE = f"""
 INSERT INTO {Discussion._meta.db_table} AS discussion
     (post_id, keep_open, close_reason, version)
-VALUES (%(post)s, false, '', 1)
-ON CONFLICT (post_id) DO UPDATE SET version = discussion.version + 1
+VALUES (%(post)s, false, '', %(step)s)
+ON CONFLICT (post_id) DO UPDATE SET version = discussion.version + %(step)s
 RETURNING *
 """
 
@@ -159,7 +160,7 @@ def reply_as_staff(parent, user, body):
 def import_comment(comment, reason):
     """Store a comment brought from elsewhere with the status it had there; nobody is emailed."""
     with transaction.atomic():
-        _begin_change(comment.post_id)
+        _begin_change(comment.post_id, seen=comment.status == Status.APPROVED)
         comment.status_reason = reason
         comment.save()
         _record(
@@ -176,7 +177,8 @@ def import_comment(comment, reason):
 def _insert(comment, verdict, base_url):
     comment.status, comment.status_reason = verdict.status, verdict.reason
     with transaction.atomic():
-        if state_of(comment.post, _begin_change(comment.post_id)).closed:
+        discussion = _begin_change(comment.post_id, seen=comment.status == Status.APPROVED)
+        if state_of(comment.post, discussion).closed:
             raise DiscussionClosed("Comments are closed on this post.")
         if comment.parent_id:
             _check_parent(comment.parent_id)

@@ -377,6 +377,23 @@ def test_a_revisit_with_nothing_changed_is_not_modified(client, post, make_comme
     assert again["ETag"] == page["ETag"]
 
 
+def test_comments_held_for_moderation_leave_the_shared_part_in_place(
+    client, post, make_comment, comment_data, django_assert_max_num_queries
+):
+    """A flood of comments awaiting moderation changes nothing readers see: the page stays
+    cached (one query) and unchanged (304) while they arrive."""
+    make_comment(post)
+    read(client, post)
+    page = read(client, post)
+    for _ in range(3):
+        sent = Client().post(comment_url(post), comment_data(post))
+        assert sent.status_code == 302
+    assert Comment.objects.filter(status=Status.PENDING).count() == 3
+    with django_assert_max_num_queries(1):
+        again = read(client, post, if_none_match=page["ETag"])
+    assert again.status_code == 304
+
+
 def test_a_waiting_message_is_shown_never_answered_304(site):
     """Right after posting, the reader gets the page with the message, whatever their
     browser kept; the next visit is conditional again."""
