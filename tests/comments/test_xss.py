@@ -146,7 +146,8 @@ def _post_and_render(client, admin_client, post, data):
         response = browser.get(url)
         assert response.status_code == 200, where
         pages[where] = response.content.decode()
-    Comment.objects.update(status=Comment.Status.APPROVED)
+    approved = admin_client.post(f"/comments/{comment.pk}/moderate/", {"action": "approve"})
+    assert approved.status_code == 302
     pages["public page"] = Client().get(post.get_absolute_url()).content.decode()
     comment.refresh_from_db()
     return comment, pages
