@@ -7,6 +7,7 @@ from django.views.generic import ListView, MonthArchiveView
 
 from . import pagecache
 from .models import Author, Post, Tag
+from .pagination import NewerOlderPaginator
 
 
 class PostListView(ListView):
@@ -15,6 +16,7 @@ class PostListView(ListView):
     template_name = "blog/post_list.html"
     context_object_name = "posts"
     paginate_by = settings.BLOG_POSTS_PER_PAGE
+    paginator_class = NewerOlderPaginator
 
     def get_queryset(self):
         return Post.objects.published().for_listing()
@@ -48,6 +50,7 @@ class MonthArchive(MonthArchiveView):
     date_field = "published_at"
     month_format = "%m"
     paginate_by = settings.BLOG_POSTS_PER_PAGE
+    paginator_class = NewerOlderPaginator
 
     def get_queryset(self):
         return Post.objects.published().for_listing()
