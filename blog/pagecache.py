@@ -96,6 +96,8 @@ def shared_response(request, template_name, context, key, expires):
 
 def _cached(key):
     """The cached pieces, or None; a cache server that does not answer is a miss."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return None  # off: what was kept before is not used either
     try:
         return caches[PAGES].get(key)
     except (RedisError, OSError):

@@ -106,9 +106,11 @@ def test_a_second_reading_reuses_the_shared_part(
 def test_with_the_cache_off_every_reading_renders(
     client, post, make_comment, settings, django_assert_num_queries
 ):
-    """PAGE_CACHE_SECONDS = 0: the second reading costs what the first did."""
-    settings.PAGE_CACHE_SECONDS = 0
+    """PAGE_CACHE_SECONDS = 0: the second reading costs what the first did, and what was
+    cached before the cache was turned off is not served."""
     make_comment(post)
+    read(client, post)  # cached while the cache is on
+    settings.PAGE_CACHE_SECONDS = 0
     with CaptureQueriesContext(connection) as first:
         read(client, post)
     assert len(first) > 2
