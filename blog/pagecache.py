@@ -51,7 +51,8 @@ def related():
 
 
 def shared_key(request, post):
-    """The cache key of this page's shared part, or None if this reader's page is their own."""
+    """(key, expires) of this page's shared part, or (None, None) if this reader's page is
+    their own."""
     parts = [request.build_absolute_uri(post.get_absolute_url()), post.updated_at.isoformat()]
     expires = None
     for page_part in page_parts():
@@ -80,22 +81,22 @@ def shared_response(request, template_name, context, key, expires):
         etag = f'"{hashlib.sha256(stamp.encode()).hexdigest()[:32]}"'
         if etag in request.headers.get("If-None-Match", ""):
             return _private(HttpResponseNotModified(headers={"ETag": etag}))
-    pieces = _cached(key)
+    pieces = cached(key)
     if pieces is None:
         pieces = _render_shared(request, template_name, context)
         timeout = settings.PAGE_CACHE_SECONDS
         if expires is not None:
             timeout = min(timeout, (expires - timezone.now()) // timedelta(seconds=1))
-        if timeout > 0:
-            _store(key, pieces, timeout)
+        store(key, pieces, timeout)
     response = HttpResponse(_fill(request, pieces, context))
     if etag:
         response["ETag"] = etag
     return _private(response)
 
 
-def _cached(key):
-    """The cached pieces, or None; a cache server that does not answer is a miss."""
+def cached(key):
+    """What the page cache holds under ``key``, or None; a cache server that does not answer
+    is a miss (and logged), so pages are rendered meanwhile."""
     if settings.PAGE_CACHE_SECONDS <= 0:
         return None  # off: what was kept before is not used either
     try:
@@ -105,9 +106,12 @@ def _cached(key):
         return None
 
 
-def _store(key, pieces, timeout):
-    with suppress(RedisError, OSError):  # as _cached() has said
-        caches[PAGES].set(key, pieces, timeout)
+def store(key, value, timeout=None):
+    """Keep ``value`` for ``timeout`` seconds (PAGE_CACHE_SECONDS by default), if at all."""
+    timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+    if timeout > 0:
+        with suppress(RedisError, OSError):  # as cached() has said
+            caches[PAGES].set(key, value, timeout)
 
 
 def _render_shared(request, template_name, context):

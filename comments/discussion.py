@@ -7,14 +7,13 @@ its top-level comments in one query through ``root``, whatever the depth.
 import json
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 
-from blog.pagecache import PAGES
+from blog import pagecache
 
 from .closing import discussion_of, state_of
 from .forms import CommentForm, issue
@@ -128,13 +127,13 @@ def blank_form(request, post):
     """An anonymous reader's empty comment form: the same for all of them but for the CSRF
     token and the form token, so it is rendered once per post and stamped per request."""
     key = f"blank-comment-form:{post.pk}:{post.slug}"
-    html = caches[PAGES].get(key) if settings.PAGE_CACHE_SECONDS > 0 else None
+    html = pagecache.cached(key)
     if html is None:
         form = CommentForm(post=post)
         form.initial["issued"] = ISSUED_STAMP
         context = {"post": post, "comment_form": form, "csrf_token": CSRF_STAMP}
         html = render_to_string("comments/_form.html", context)
-        caches[PAGES].set(key, html, settings.PAGE_CACHE_SECONDS)
+        pagecache.store(key, html)
     return html.replace(CSRF_STAMP, get_token(request)).replace(ISSUED_STAMP, issue(post))
 
 

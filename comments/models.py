@@ -283,8 +283,8 @@ class Discussion(models.Model):
     closes_at = models.DateTimeField(
         null=True, blank=True, help_text="A scheduled close; empty for none."
     )
-    # Counts every change to the discussion (comments included), under its lock: cached
-    # pages carry the version they show (see comments/page_parts.py).
+    # Counts the changes readers see (a comment held for moderation is none), under the
+    # discussion's lock: cached pages carry the version they show (comments/page_parts.py).
     version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:

@@ -2,16 +2,17 @@
 
 The blog caches what every reader of a post page sees alike (``blog/pagecache.py``) and asks
 each app that adds to the page for its part of the key (``settings.POST_PAGE_PARTS``). The
-discussion's part is its version, counted up by every change (``services._count_change``),
-whether it is open, and the page of comments; it holds until the discussion closes by the
-clock. Readers who see more than the others get no part: their page is rendered for them.
+discussion's part is its version, counted up by every change readers see
+(``services._begin_change``), whether it is open, and the page of comments; it holds until
+the discussion closes by the clock. Readers who see more than the others get no part: their
+page is rendered for them.
 """
 
 from django.utils import timezone
 
 from .closing import changes_at, discussion_of, state_of
 from .models import Comment
-from .viewer import REVEAL_PARAM, Viewer
+from .viewer import Viewer, number_in
 
 REPLY_PARAM = "replyto"
 PAGE_PARAM = "cpage"
@@ -19,7 +20,7 @@ PAGE_PARAM = "cpage"
 
 class DiscussionPart:
     # Read with the post, so the key of a cached page costs one query.
-    related = ("discussion",)
+    related = ("discussion", "discussion__closed_by")
 
     def __call__(self, request, post):
         """(key, expires) for ``post``'s discussion as readers see it, or None for this one.
@@ -28,7 +29,7 @@ class DiscussionPart:
         comment awaits moderation here, and a reply form opened without JavaScript.
         """
         viewer = Viewer.of(request)
-        if viewer.moderates or REPLY_PARAM in request.GET or REVEAL_PARAM in request.GET:
+        if viewer.moderates or number_in(request.GET.get(REPLY_PARAM, "")) is not None:
             return None
         if viewer.own_ids and (
             Comment.objects.pending().filter(post=post, pk__in=viewer.own_ids).exists()
@@ -45,5 +46,4 @@ class DiscussionPart:
 
 def page_number(request):
     """The discussion page asked for, as the paginator will read it (junk means page 1)."""
-    value = request.GET.get(PAGE_PARAM, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
+    return max(number_in(request.GET.get(PAGE_PARAM, "")) or 1, 1)

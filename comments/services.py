@@ -103,7 +103,7 @@ def _record(*, post_id, action, actor, reason="", comment=None, before="", after
 
 
 def _begin_change(post_id, seen=True):
-    """Take the discussion's lock for a change; count it if readers will ``seen`` it.
+    """Take the discussion's lock for a change; count it if readers will see it (``seen``).
 
     The lock is the Discussion row (made on first use), held to the end of the transaction.
     One upsert takes it, moves ``version`` on and reads the row as it is now, after any

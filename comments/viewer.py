@@ -122,5 +122,9 @@ class Viewer:
 
 
 def _revealed(request):
-    value = request.GET.get(REVEAL_PARAM, "")
+    return number_in(request.GET.get(REVEAL_PARAM, ""))
+
+
+def number_in(value):
+    """The number a query parameter holds, if written in ASCII digits the database can hold."""
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -27,15 +26,16 @@ needs_redis = pytest.mark.skipif(
 
 @pytest.fixture
 def redis_cache(settings):
-    """The cache on a real redis-server from Debian's package, on a free loopback port."""
+    """The caches (shared state, post pages) on a real redis-server from Debian's package, on
+    a free loopback port."""
     with RedisServer() as server:  # under CI without redis-server, this fails the test
         settings.CACHES = {
-            **settings.CACHES,
-            "default": {
+            alias: {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": f"{server.url}/1",
+                "LOCATION": f"{server.url}/{number}",
                 "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-            },
+            }
+            for number, alias in enumerate(["default", "pages"], 1)
         }
         yield server
 
@@ -94,9 +94,12 @@ def test_the_limit_is_kept_in_redis(client, post, comment_data, redis_cache, set
 @pytest.mark.django_db
 def test_a_dead_redis_stops_no_reader(client, post, comment_data, redis_cache, caplog):
     """Redis gone: pages render and comments post, at once; the limit is off and says so."""
-    cache.get("warm-up")
+    assert client.get(post.get_absolute_url()).status_code == 200  # its page cached in Redis
+    assert redis.Redis(port=redis_cache.port, db=2).keys("*post-page:*")
     redis_cache.stop()
     assert client.get(post.get_absolute_url()).status_code == 200
+    assert Client().get(post.get_absolute_url()).status_code == 200  # a new reader's form too
+    assert "The page cache is unreachable" in caplog.text
     started = time.monotonic()
     response = send(client, post, comment_data)
     assert response.status_code == 302
