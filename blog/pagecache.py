@@ -17,7 +17,9 @@ import logging
 from contextlib import suppress
 from datetime import timedelta
 from functools import cache
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
@@ -50,10 +52,36 @@ def related():
     return [name for part in page_parts() for name in part.related]
 
 
+@cache
+def release():
+    """A digest of what pages are made from here: the project's apps and templates.
+
+    Part of every key, so a cache shared by servers never hands one release a page (or a
+    slot naming a template) rendered by another, during a rolling deploy or after it.
+    """
+    roots = [Path(app.path) for app in apps.get_app_configs()]
+    roots = [
+        root
+        for root in roots
+        if root.is_relative_to(settings.BASE_DIR) and "site-packages" not in root.parts
+    ]
+    roots += [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in {".py", ".html", ".txt"}:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def shared_key(request, post):
     """(key, expires) of this page's shared part, or (None, None) if this reader's page is
     their own."""
-    parts = [request.build_absolute_uri(post.get_absolute_url()), post.updated_at.isoformat()]
+    parts = [
+        release(),
+        request.build_absolute_uri(post.get_absolute_url()),
+        post.updated_at.isoformat(),
+    ]
     expires = None
     for page_part in page_parts():
         part = page_part(request, post)

@@ -126,7 +126,7 @@ CSRF_STAMP, ISSUED_STAMP = "\x00csrf\x00", "\x00issued\x00"
 def blank_form(request, post):
     """An anonymous reader's empty comment form: the same for all of them but for the CSRF
     token and the form token, so it is rendered once per post and stamped per request."""
-    key = f"blank-comment-form:{post.pk}:{post.slug}"
+    key = f"blank-comment-form:{pagecache.release()}:{post.pk}:{post.slug}"
     html = pagecache.cached(key)
     if html is None:
         form = CommentForm(post=post)

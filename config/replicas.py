@@ -58,9 +58,12 @@ class ReplicaRouter:
             and request.replica
             and model._meta.app_label not in PRIMARY_ONLY_APPS
             and not connections[DEFAULT_DB_ALIAS].in_atomic_block
-            and _replica_answers()
         ):
-            return REPLICA
+            if _replica_answers():
+                return REPLICA
+            # The rest of the request reads the primary too, even if the replica answers
+            # again meanwhile: one page never mixes the primary's rows with older ones.
+            request.replica = False
         return DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints):
