@@ -16,14 +16,19 @@ from .models import Comment
 # The comments a browser wrote, in a signed cookie: no session (no query, no session row)
 # for a reader who only comments, and a page cache that sees only cookies.
 OWN_COOKIE = "comments_own"
-OWN_SALT = "comments.own"
 OWN_LIMIT = 50
 REVEAL_PARAM = "reveal"
 
 
+def own_salt(user):
+    """Signed for the account (or for no account), the cookie means nothing to another: the
+    next person on a shared computer does not see the last one's comments awaiting moderation."""
+    return f"comments.own:{user.pk or ''}"
+
+
 def own_comment_ids(request):
     """Comments this browser wrote: their authors see them while they await moderation."""
-    value = request.get_signed_cookie(OWN_COOKIE, default="", salt=OWN_SALT)
+    value = request.get_signed_cookie(OWN_COOKIE, default="", salt=own_salt(request.user))
     try:
         ids = json.loads(value or "[]")
     except ValueError:

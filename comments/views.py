@@ -18,7 +18,7 @@ from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS, count
 from .forms import CommentForm, digest
 from .models import Comment
 from .ratelimit import allow_post, client_ip
-from .viewer import OWN_COOKIE, OWN_SALT, Viewer, own_comment_ids, own_comments_with
+from .viewer import OWN_COOKIE, Viewer, own_comment_ids, own_comments_with, own_salt
 
 CLOSED_MESSAGE = "Comments are closed on this post; your comment was not saved."
 DUPLICATE_MESSAGE = (
@@ -102,7 +102,7 @@ def _after_posting(request, comment):
     own = own_comments_with(request, comment)
     response = redirect(Viewer(request.user, own).location_of(comment))
     response.set_signed_cookie(
-        OWN_COOKIE, json.dumps(own), salt=OWN_SALT, max_age=YEAR, **_cookie_flags()
+        OWN_COOKIE, json.dumps(own), salt=own_salt(request.user), max_age=YEAR, **_cookie_flags()
     )
     return response
 

@@ -459,6 +459,18 @@ def test_an_own_pending_comment_shows_to_its_writer_alone(post, comment_data, wr
     assert "awaiting moderation" not in pages[other]
 
 
+def test_an_own_pending_comment_leaves_with_its_writer(post, comment_data, author, reader):
+    """On a shared computer, the next person (signed out, or another account) does not see
+    the comment the last one left awaiting moderation."""
+    browser = logged_in(author.user)
+    browser.post(comment_url(post), comment_data(post, body="Mine, held."))
+    assert "Mine, held." in text(read(browser, post))
+    assert browser.post("/admin/logout/").status_code == 200  # the session cookie goes
+    assert "Mine, held." not in text(read(browser, post))
+    browser.force_login(reader)
+    assert "Mine, held." not in text(read(browser, post))
+
+
 @pytest.mark.parametrize("moderator_first", [True, False], ids=["moderator-first", "reader-first"])
 def test_the_moderators_controls_stay_theirs(post, make_comment, moderator, moderator_first):
     """Pending comments and controls are the moderator's, whoever read the page first."""

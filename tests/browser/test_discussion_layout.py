@@ -95,13 +95,14 @@ def as_commenter(live_server, deep_thread):
     """Make a page's browser the one that wrote the pending comments: it sees them in place."""
     import json
 
+    from django.contrib.auth.models import AnonymousUser
     from django.core import signing
 
-    from comments.viewer import OWN_COOKIE, OWN_SALT
+    from comments.viewer import OWN_COOKIE, own_salt
 
     def adopt(page):
         ids = [comment.pk for comment in deep_thread["pending"]]
-        signer = signing.get_cookie_signer(salt=OWN_COOKIE + OWN_SALT)
+        signer = signing.get_cookie_signer(salt=OWN_COOKIE + own_salt(AnonymousUser()))
         page.context.add_cookies(
             [{"name": OWN_COOKIE, "value": signer.sign(json.dumps(ids)), "url": live_server.url}]
         )
