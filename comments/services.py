@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import tasks
@@ -239,7 +240,7 @@ def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=
     if rule is None:
         raise NotAllowed(f"Unknown action “{action}”.")
     with transaction.atomic():
-        _begin_change(comment.post_id)
+        _begin_change(comment.post_id, seen=False)  # counted by _change if readers see it
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if expected and locked.status != expected:
             raise NotAllowed(
@@ -264,7 +265,7 @@ def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=
 
 
 def _change(comment, target, action, by, reason, **fields):
-    before = comment.status
+    before, hidden = comment.status, comment.replies_hidden
     comment.status, comment.status_reason = target, reason[:200]
     comment.moderated_by, comment.moderated_at = by, timezone.now()
     comment.replies_hidden = fields.get("replies_hidden", False)
@@ -279,6 +280,8 @@ def _change(comment, target, action, by, reason, **fields):
             "removed_with",
         ]
     )
+    if Status.APPROVED in (before, target) or comment.replies_hidden != hidden:
+        _count_seen(comment.post_id)
     _record(
         post_id=comment.post_id,
         comment=comment,
@@ -288,6 +291,12 @@ def _change(comment, target, action, by, reason, **fields):
         after=target,
         reason=reason,
     )
+
+
+def _count_seen(post_id):
+    """A change readers see, within an operation that holds the lock (``_begin_change``):
+    moving between states hidden from them (pending, spam, the trash) is none."""
+    Discussion.objects.filter(post_id=post_id).update(version=F("version") + 1)
 
 
 def _status_before(comment):
@@ -321,6 +330,7 @@ def _remove_replies(comment, by, replies):
     if replies == RepliesFate.HIDE:
         comment.replies_hidden = True
         comment.save(update_fields=["replies_hidden"])
+        _count_seen(comment.post_id)  # its sub-thread leaves the page
     elif replies == RepliesFate.DELETE:
         reason = f"Removed with comment #{comment.pk} by {person_name(by)}."
         for reply in _descendants(comment, lock=True):
@@ -349,7 +359,8 @@ def delete_permanently(comment, by, cutoff=None):
     A comment still holding up replies (see ``holds_up``) stays, as their placeholder.
     """
     with transaction.atomic():
-        _begin_change(comment.post_id)
+        # Readers see nothing of it: a comment in the trash that holds up no reply.
+        _begin_change(comment.post_id, seen=False)
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != Status.TRASH:
             raise NotAllowed(f"Comment #{locked.pk} is not in the trash: move it there first.")
@@ -391,7 +402,7 @@ def empty_trash(older_than_days=None):
 # --- Discussions -------------------------------------------------------------------------------
 
 
-# What closing and reopening write; ``version`` is only counted up (``_begin_change``).
+# What closing and reopening write; ``version`` is only counted up, never saved.
 SWITCH_FIELDS = ["closed_at", "closed_by", "close_reason", "keep_open", "closes_at"]
 
 

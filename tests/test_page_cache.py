@@ -396,6 +396,24 @@ def test_comments_held_for_moderation_leave_the_shared_part_in_place(
     assert again.status_code == 304
 
 
+def test_clearing_held_comments_leaves_the_shared_part_in_place(
+    client, post, make_comment, moderator, django_assert_max_num_queries
+):
+    """Sending held comments to spam or the trash changes nothing readers see either."""
+    make_comment(post)
+    held = [make_comment(post, status=Status.PENDING) for _ in range(3)]
+    read(client, post)
+    page = read(client, post)
+    moderating = logged_in(moderator)
+    for comment, action in zip(held, ["spam", "reject", "spam"], strict=True):
+        assert decide(moderating, comment, action).status_code == 302
+    with django_assert_max_num_queries(1):
+        again = read(client, post, if_none_match=page["ETag"])
+    assert again.status_code == 304
+    assert decide(moderating, held[1], "approve").status_code == 302
+    assert read(client, post, if_none_match=page["ETag"]).status_code == 200
+
+
 def test_a_waiting_message_is_shown_never_answered_304(site):
     """Right after posting, the reader gets the page with the message, whatever their
     browser kept; the next visit is conditional again."""
