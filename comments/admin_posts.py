@@ -17,7 +17,7 @@ from blog.admin import PostAdmin as BlogPostAdmin
 from blog.models import Post
 
 from . import services
-from .closing import closed_q, may_switch, state_of
+from .closing import closed_q, discussion_of, may_switch, state_of
 from .decisions import switch
 from .models import ModerationEvent
 
@@ -92,10 +92,6 @@ def event_table(events):
 def _event_subject(event):
     label = event.get_action_display()
     return f"{label} (comment #{event.comment_number})" if event.comment_number else label
-
-
-def discussion_of(post):
-    return getattr(post, "discussion", None)  # None: no decision recorded yet, so open
 
 
 def _with_after(names, anchor, extra):
