@@ -75,28 +75,27 @@ def state_of(post, discussion=None, now=None):
         return DiscussionState(
             True, Why.MODERATOR, discussion.closed_at, discussion.closed_by, discussion.close_reason
         )
-    if discussion is not None and discussion.closes_at and discussion.closes_at <= now:
-        return DiscussionState(True, Why.SCHEDULE, discussion.closes_at)
-    limit = age_limit(now)
-    kept_open = discussion is not None and discussion.keep_open
-    if limit and post.published_at and post.published_at < limit and not kept_open:
-        return DiscussionState(True, Why.AGE)
+    for why, moment in _clock_closes(post, discussion):
+        if moment <= now:
+            return DiscussionState(True, why, moment if why == Why.SCHEDULE else None)
     return DiscussionState(False)
 
 
 def changes_at(post, discussion=None, now=None):
     """When an open discussion closes by the clock (a schedule, the age limit), if it does."""
-    now = now or timezone.now()
     if state_of(post, discussion, now).closed:
         return None
-    moments = []
+    return min((moment for _, moment in _clock_closes(post, discussion)), default=None)
+
+
+def _clock_closes(post, discussion):
+    """The moments the clock closes this discussion at: its scheduled close, its age limit."""
     if discussion is not None and discussion.closes_at:
-        moments.append(discussion.closes_at)
+        yield Why.SCHEDULE, discussion.closes_at
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    kept_open = discussion is not None and discussion.keep_open
-    if days and post.published_at and not kept_open:
-        moments.append(post.published_at + timedelta(days=days))
-    return min(moments, default=None)
+    if days and post.published_at and not (discussion is not None and discussion.keep_open):
+        # Older than the limit: a post published exactly ``days`` ago still takes comments.
+        yield Why.AGE, post.published_at + timedelta(days=days) + timedelta.resolution
 
 
 # Post.discussion: the row read last is kept on the post object.
