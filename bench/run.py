@@ -689,6 +689,8 @@ def render_report(results, table):
             for t in results["targets"]
         ),
         "",
+        "Why the targets that are not met are not: see “Gaps” in bench/README.md.",
+        "",
         "## Queries per request",
         "",
         "| page | small | large |",
