@@ -85,10 +85,7 @@ def small():
     with transaction.atomic():
         demo.create_accounts()
         authors = demo.create_authors()
-        tags = {
-            slug: Tag.objects.update_or_create(slug=slug, defaults={"name": name})[0]
-            for name, slug in demo_data.TAGS
-        }
+        tags = demo.create_tags()
         entries = [e for e in demo_data.POSTS if e["status"] == "published" and e["days_ago"] > 0]
         for entry in entries[:SMALL_POSTS]:
             # The demo's posts without their comments: the hot one gets exactly its 500.

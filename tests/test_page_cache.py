@@ -53,6 +53,11 @@ def comment_url(post):
     return f"/posts/{post.slug}/comment/"
 
 
+def act_in_admin(browser, comment, action):
+    """A one-click action on the comment's row in the admin's queue."""
+    return browser.post(f"/admin/comments/comment/{comment.pk}/act/", {"action": action})
+
+
 def decide(browser, comment, action):
     """A moderator's button under the comment on the post page."""
     return browser.post(f"/comments/{comment.pk}/moderate/", {"action": action})
@@ -160,9 +165,7 @@ def rejecting(site):
 def marking_spam(site):
     comment = approved(site, "Soon called spam.")
     return Change(
-        lambda: site.moderating.post(
-            f"/admin/comments/comment/{comment.pk}/act/", {"action": "spam"}
-        ),
+        lambda: act_in_admin(site.moderating, comment, "spam"),
         comment.body,
         "No responses yet",
     )
@@ -205,9 +208,7 @@ def replying_from_the_admin(site):
 def unapproving(site):
     comment = approved(site, "Soon sent back.")
     return Change(
-        lambda: site.moderating.post(
-            f"/admin/comments/comment/{comment.pk}/act/", {"action": "unapprove"}
-        ),
+        lambda: act_in_admin(site.moderating, comment, "unapprove"),
         comment.body,
         "No responses yet",
     )

@@ -31,10 +31,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self.create_accounts()
             authors = self.create_authors()
-            tags = {
-                slug: Tag.objects.update_or_create(slug=slug, defaults={"name": name})[0]
-                for name, slug in demo_data.TAGS
-            }
+            tags = self.create_tags()
             for entry in demo_data.POSTS:
                 self.create_post(entry, authors, tags)
         self.stdout.write(self.style.SUCCESS("Demo content is ready. Log in at /admin/ as:"))
@@ -57,6 +54,13 @@ class Command(BaseCommand):
             user.save()
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
+
+    def create_tags(self):
+        """The demo's tags, by slug."""
+        return {
+            slug: Tag.objects.update_or_create(slug=slug, defaults={"name": name})[0]
+            for name, slug in demo_data.TAGS
+        }
 
     def create_authors(self):
         authors = {}
