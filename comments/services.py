@@ -257,9 +257,17 @@ def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=
         reason = reason or f"{ModerationEvent.Action(action).label} by {person_name(by)}."
         if action == Action.RESTORE:
             _restore_removed_with(locked, by)
-        _change(locked, target, action, by, reason)
-        if action == Action.REMOVE:
-            _remove_replies(locked, by, replies)
+        removing = action == Action.REMOVE
+        _change(
+            locked,
+            target,
+            action,
+            by,
+            reason,
+            replies_hidden=removing and replies == RepliesFate.HIDE,
+        )
+        if removing and replies == RepliesFate.DELETE:
+            _trash_replies(locked, by)
     comment.refresh_from_db()
     return comment
 
@@ -326,16 +334,11 @@ def _descendants(comment, lock=False):
     return found
 
 
-def _remove_replies(comment, by, replies):
-    if replies == RepliesFate.HIDE:
-        comment.replies_hidden = True
-        comment.save(update_fields=["replies_hidden"])
-        _count_seen(comment.post_id)  # its sub-thread leaves the page
-    elif replies == RepliesFate.DELETE:
-        reason = f"Removed with comment #{comment.pk} by {person_name(by)}."
-        for reply in _descendants(comment, lock=True):
-            if reply.status != Status.TRASH:
-                _change(reply, Status.TRASH, Action.REMOVE, by, reason, removed_with=comment)
+def _trash_replies(comment, by):
+    reason = f"Removed with comment #{comment.pk} by {person_name(by)}."
+    for reply in _descendants(comment, lock=True):
+        if reply.status != Status.TRASH:
+            _change(reply, Status.TRASH, Action.REMOVE, by, reason, removed_with=comment)
 
 
 def _restore_removed_with(comment, by):
