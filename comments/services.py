@@ -163,15 +163,7 @@ def import_comment(comment, reason):
     with transaction.atomic():
         _begin_change(comment.post_id, seen=comment.status == Status.APPROVED)
         comment.status_reason = reason
-        comment.save()
-        _record(
-            post_id=comment.post_id,
-            comment=comment,
-            action=Action.SUBMIT,
-            actor=None,
-            after=comment.status,
-            reason=reason,
-        )
+        _store_new(comment, actor=None)
     return comment
 
 
@@ -190,19 +182,24 @@ def _insert(comment, verdict, base_url):
                 duplicate,
                 same_form=bool(comment.form_token) and (duplicate.form_token == comment.form_token),
             )
-        comment.save()
-        _record(
-            post_id=comment.post_id,
-            comment=comment,
-            action=Action.SUBMIT,
-            actor=comment.user,
-            after=comment.status,
-            reason=verdict.reason,
-        )
+        _store_new(comment, actor=comment.user)
         if comment.status == Status.PENDING:
             # Queued in this transaction: sent by the worker once, and only if this commits.
             tasks.email_pending_comment.defer(comment_id=comment.pk, base_url=base_url)
     return comment
+
+
+def _store_new(comment, actor):
+    """Save a new comment and log its arrival, with the reason for its status."""
+    comment.save()
+    _record(
+        post_id=comment.post_id,
+        comment=comment,
+        action=Action.SUBMIT,
+        actor=actor,
+        after=comment.status,
+        reason=comment.status_reason,
+    )
 
 
 def _check_parent(parent_id):
