@@ -316,6 +316,12 @@ class ModerationEvent(models.Model):
         DELETE = "delete", "Deleted permanently"
         CLOSE = "close", "Closed the discussion"
         REOPEN = "reopen", "Reopened the discussion"
+        EDIT = "edit", "Edited by its author"
+        REPORT = "report", "Reported by a reader"
+        HOLD = "hold", "Held for review"
+        LOCK = "lock", "Closed its replies"
+        UNLOCK = "unlock", "Reopened its replies"
+        TUNE = "tune", "Tuned a moderation rule"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(
@@ -324,7 +330,7 @@ class ModerationEvent(models.Model):
     comment_number = models.BigIntegerField(
         null=True, blank=True, help_text="Kept when the comment is deleted."
     )
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     from_state = models.CharField("from", max_length=10, blank=True)
     to_state = models.CharField("to", max_length=10, blank=True)
     actor = models.ForeignKey(
