@@ -24,7 +24,7 @@ from blog.permissions import sees_all_posts
 from . import services
 from .admin_posts import event_table
 from .admin_tasks import JobAdmin  # noqa: F401  (registers the queue's list in its CSP-safe form)
-from .decisions import decide
+from .decisions import decide, switch_replies
 from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
 
 Status = Comment.Status
@@ -600,6 +600,7 @@ class CommentAdmin(admin.ModelAdmin):
             ]
             context["act_url"] = reverse("admin:comments_comment_act", args=[obj.pk])
             context["remove_url"] = reverse("admin:comments_comment_remove", args=[obj.pk])
+            context["replies_url"] = reverse("admin:comments_comment_replies", args=[obj.pk])
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     # --- Views of the workbench ----------------------------------------------------------------
@@ -613,6 +614,7 @@ class CommentAdmin(admin.ModelAdmin):
             path("<int:pk>/remove/", view(self.remove_view), name="comments_comment_remove"),
             path("<int:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
             path("<int:pk>/block/", view(self.block_view), name="comments_comment_block"),
+            path("<int:pk>/replies/", view(self.replies_view), name="comments_comment_replies"),
             *super().get_urls(),
         ]
 
@@ -632,6 +634,13 @@ class CommentAdmin(admin.ModelAdmin):
             lambda request, comment: reverse("admin:comments_comment_change", args=[comment.pk]),
             lambda comment: {"counts": self.status_counts(request)},
         )
+
+    def replies_view(self, request, pk):
+        """Close or reopen the replies under one comment."""
+        comment = self._moderated_comment(request, pk)
+        if request.method == "POST":
+            switch_replies(request, comment)
+        return redirect("admin:comments_comment_change", pk)
 
     def remove_view(self, request, pk):
         """Move a comment to the trash, choosing the fate of its replies."""

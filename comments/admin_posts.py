@@ -5,6 +5,7 @@ Also the moderation log's table, which the comment admin shows too.
 The blog's post admin knows nothing of comments; this one extends it and takes its place.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -17,9 +18,11 @@ from blog.admin import PostAdmin as BlogPostAdmin
 from blog.models import Post
 
 from . import services
-from .closing import closed_q, discussion_of, may_switch, state_of
+from .closing import changes_at, closed_q, discussion_of, may_switch, state_of
 from .decisions import switch
 from .models import ModerationEvent
+
+MAX_DAYS = 32767  # a PositiveSmallIntegerField
 
 
 def _switch(modeladmin, request, queryset, operation, done):
@@ -159,13 +162,21 @@ class PostAdmin(BlogPostAdmin):
 
     @admin.display(description="State")
     def discussion_control(self, post):
-        """Open or closed, and why (the switch itself sits above the form, with the tools)."""
-        state = state_of(post, discussion_of(post))
+        """Open or closed, and why, or when the clock closes it (the switches sit above the
+        form, with the tools)."""
+        discussion = discussion_of(post)
+        state = state_of(post, discussion)
+        closes_at = changes_at(post, discussion)
+        detail = state.explanation if state.closed else ""
+        if closes_at:
+            detail = (
+                f"Closes by itself on {date_format(timezone.localtime(closes_at), 'j F Y, H:i T')}."
+            )
         return format_html(
             '<p class="discussion-state" data-closed="{}"><strong>{}</strong> {}</p>',
             "true" if state.closed else "false",
             "Closed." if state.closed else "Open.",
-            state.explanation if state.closed else "",
+            detail,
         )
 
     @admin.display(description="Moderation log")
@@ -175,8 +186,12 @@ class PostAdmin(BlogPostAdmin):
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and self.has_discussion_permission(request):
-            state = state_of(obj, discussion_of(obj))
+            discussion = discussion_of(obj)
+            state = state_of(obj, discussion)
             context["discussion_state"] = state
+            context["own_inactive_days"] = discussion.inactive_days if discussion else None
+            context["site_inactive_days"] = settings.COMMENTS_CLOSE_AFTER_INACTIVE_DAYS
+            context["max_days"] = MAX_DAYS
             context["discussion_url"] = reverse("admin:blog_post_discussion", args=[obj.pk])
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
@@ -188,8 +203,27 @@ class PostAdmin(BlogPostAdmin):
         ]
 
     def discussion_view(self, request, pk):
-        """Close or reopen from the post's page in the admin."""
+        """Close or reopen, or set the inactivity limit, from the post's page in the admin."""
         if request.method != "POST" or not self.has_discussion_permission(request):
             raise PermissionDenied
-        switch(request, get_object_or_404(Post, pk=pk))
+        post = get_object_or_404(Post, pk=pk)
+        if request.POST.get("action") == "inactive_days":
+            self._set_inactive_days(request, post)
+        else:
+            switch(request, post)
         return redirect("admin:blog_post_change", pk)
+
+    def _set_inactive_days(self, request, post):
+        value = request.POST.get("inactive_days", "").strip()
+        if value and not (value.isascii() and value.isdigit() and int(value) <= MAX_DAYS):
+            message = f"Enter a number of days from 0 to {MAX_DAYS}, or nothing for the site's."
+            self.message_user(request, message, messages.ERROR)
+            return
+        days = int(value) if value else None
+        state = services.set_inactive_days(post, days, request.user)
+        self.message_user(
+            request,
+            f"Close after days without comments: {services.days_label(days)}. "
+            f"{state.explanation if state.closed else 'Open for comments.'}",
+            messages.SUCCESS,
+        )

@@ -62,13 +62,28 @@ def decide(request, comment, fallback, details):
     return _back(request, comment, fallback)
 
 
+REPLY_SWITCHES = {
+    "lock": (services.lock_replies, "Replies to this comment are closed."),
+    "unlock": (services.unlock_replies, "Replies to this comment are open again."),
+}
+
+
 def switch(request, post):
     """Close or reopen ``post``'s discussion as the form asks, and say how it went."""
-    operation, done = SWITCHES.get(request.POST.get("action"), (None, ""))
+    _flip(request, SWITCHES, post, "Close or reopen?")
+
+
+def switch_replies(request, comment):
+    """Close or reopen the replies under ``comment`` as the form asks, and say how it went."""
+    _flip(request, REPLY_SWITCHES, comment, "Close or reopen the replies?")
+
+
+def _flip(request, switches, subject, question):
+    operation, done = switches.get(request.POST.get("action"), (None, ""))
     if operation is None:
-        raise BadRequest("Close or reopen?")
+        raise BadRequest(question)
     try:
-        operation(post, request.user, request.POST.get("reason", "").strip())
+        operation(subject, request.user, request.POST.get("reason", "").strip())
     except services.NotAllowed as refusal:
         messages.error(request, str(refusal))
     else:

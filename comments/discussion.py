@@ -46,23 +46,27 @@ def thread_page(post, viewer, state, number=None):
     return page
 
 
-def _prune(comments, children, viewer, state, hidden=False):
+def _prune(comments, children, viewer, state, hidden=False, locked=False):
     """The comments, with the sub-threads the viewer sees; those they see nothing of go.
 
     Below a comment removed with its replies hidden (``hidden``), only the comment a
-    moderator asked to see shows, with placeholders on the way to it. Each kept comment
-    learns whether the viewer may reply to it and, for moderators, which actions apply.
+    moderator asked to see shows, with placeholders on the way to it. Below a comment whose
+    replies a moderator closed (``locked``), nobody replies. Each kept comment learns whether
+    the viewer may reply to it and, for moderators, which actions apply.
     """
     kept = []
     for comment in comments:
         seen = viewer.sees(comment)
         shown = seen and (not hidden or comment.pk == viewer.revealed)
         hides = hidden or (not seen and comment.replies_hidden)
-        comment.children = _prune(children.get(comment.pk, []), children, viewer, state, hides)
+        locks = locked or comment.replies_locked
+        comment.children = _prune(
+            children.get(comment.pk, []), children, viewer, state, hides, locks
+        )
         if not shown and not comment.children:
             continue
         comment.removed = not shown
-        comment.can_reply = shown and viewer.may_reply_to(comment, state)
+        comment.can_reply = shown and not locks and viewer.may_reply_to(comment, state)
         if viewer.moderates and shown:
             comment.moderation_actions = allowed_actions(comment)
         kept.append(comment)

@@ -112,6 +112,11 @@ class Comment(models.Model):
     replies_hidden = models.BooleanField(
         default=False, editable=False, help_text="Removed with its replies hidden from readers."
     )
+    replies_locked = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A moderator closed its replies: nobody may answer it or anything below it.",
+    )
     removed_with = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -264,9 +269,11 @@ class BlockedTerm(models.Model):
 class Discussion(models.Model):
     """Whether a post takes comments, and who decided. A post without one is open.
 
-    Closing by age (``COMMENTS_CLOSE_AFTER_DAYS``) and site-wide (``COMMENTS_CLOSED``) are
-    settings; this row records what moderators decided: an explicit close, an override that
-    keeps an old post open, a scheduled close.
+    Closing by age (``COMMENTS_CLOSE_AFTER_DAYS``), after inactivity
+    (``COMMENTS_CLOSE_AFTER_INACTIVE_DAYS``) and site-wide (``COMMENTS_CLOSED``) are settings;
+    this row records what moderators decided (an explicit close, an override that keeps an old
+    post open, a scheduled close, this post's own inactivity limit) and when the discussion
+    was last active.
     """
 
     post = models.OneToOneField(
@@ -282,6 +289,24 @@ class Discussion(models.Model):
     )
     closes_at = models.DateTimeField(
         null=True, blank=True, help_text="A scheduled close; empty for none."
+    )
+    inactive_days = models.PositiveSmallIntegerField(
+        "close after days without comments",
+        null=True,
+        blank=True,
+        help_text="Empty: the site's setting (COMMENTS_CLOSE_AFTER_INACTIVE_DAYS); 0: never.",
+    )
+    last_active_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The last comment published, or the last reopening: inactivity counts from here.",
+    )
+    clock_close_logged = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The close by the clock (schedule, age, inactivity) last written to the log.",
     )
     # Counts the changes readers see (a comment held for moderation is none), under the
     # discussion's lock: cached pages carry the version they show (comments/page_parts.py).

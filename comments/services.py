@@ -14,11 +14,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from blog.models import Post
+
 from . import tasks
-from .closing import state_of
+from .closing import Why, closed_q, state_of
 from .models import Comment, Discussion, ModerationEvent, person_name
 from .moderation import Verdict, judge
 
@@ -90,8 +93,9 @@ def allowed_actions(comment):
     return [action for action, rule in TRANSITIONS.items() if comment.status in rule.sources]
 
 
-def _record(*, post_id, action, actor, reason="", comment=None, before="", after=""):
+def _record(*, post_id, action, actor, reason="", comment=None, before="", after="", at=None):
     return ModerationEvent.objects.create(
+        created_at=at or timezone.now(),
         post_id=post_id,
         comment=comment,
         comment_number=comment.pk if comment else None,
@@ -161,7 +165,7 @@ def reply_as_staff(parent, user, body):
 def import_comment(comment, reason):
     """Store a comment brought from elsewhere with the status it had there; nobody is emailed."""
     with transaction.atomic():
-        _begin_change(comment.post_id, seen=comment.status == Status.APPROVED)
+        _begin_change(comment.post_id, seen=False)  # counted by _store_new if published
         comment.status_reason = reason
         _store_new(comment, actor=None)
     return comment
@@ -170,11 +174,12 @@ def import_comment(comment, reason):
 def _insert(comment, verdict, base_url):
     comment.status, comment.status_reason = verdict.status, verdict.reason
     with transaction.atomic():
-        discussion = _begin_change(comment.post_id, seen=comment.status == Status.APPROVED)
+        # Counted by _store_new if published: the state is read as it was before this comment.
+        discussion = _begin_change(comment.post_id, seen=False)
         if state_of(comment.post, discussion).closed:
             raise DiscussionClosed("Comments are closed on this post.")
         if comment.parent_id:
-            _check_parent(comment.parent_id)
+            _check_parent(comment.parent)
             comment.parent = comment.parent.reply_parent()
         duplicate = _duplicate_of(comment)
         if duplicate is not None:
@@ -192,6 +197,8 @@ def _insert(comment, verdict, base_url):
 def _store_new(comment, actor):
     """Save a new comment and log its arrival, with the reason for its status."""
     comment.save()
+    if comment.status == Status.APPROVED:
+        _count_seen(comment.post_id, active_at=comment.created_at)
     _record(
         post_id=comment.post_id,
         comment=comment,
@@ -202,13 +209,33 @@ def _store_new(comment, actor):
     )
 
 
-def _check_parent(parent_id):
-    """The comment answered must still take replies (it may have changed since the form)."""
-    parent = Comment.objects.select_for_update().filter(pk=parent_id).only("status").first()
+def _check_parent(answered):
+    """The comment answered must still take replies (it may have changed since the form):
+    published, and with no moderator's lock on it or on a comment above it."""
+    root = answered.root_id or answered.pk
+    thread = Comment.objects.filter(Q(pk=root) | Q(root=root)).only("status", "parent_id")
+    found = {c.pk: c for c in thread.filter(Q(pk=answered.pk) | Q(replies_locked=True))}
+    parent = found.get(answered.pk)
     if parent is None or parent.status in (Status.TRASH, Status.SPAM, Status.REJECTED):
         raise NotAllowed("The comment you are replying to is no longer available.")
     if not parent.accepts_replies:
         raise NotAllowed("Only a published comment can be answered: approve it first.")
+    locked = {pk for pk, comment in found.items() if comment.replies_locked}
+    if locked and locked & _ancestry(parent, thread):
+        raise NotAllowed(REPLIES_CLOSED)
+
+
+REPLIES_CLOSED = "Replies to this comment are closed."
+
+
+def _ancestry(comment, thread):
+    """``comment`` and every comment above it (read only when a lock in the thread may apply)."""
+    parents = dict(thread.values_list("pk", "parent_id"))
+    chain, pk = set(), comment.pk
+    while pk is not None:
+        chain.add(pk)
+        pk = parents.get(pk)
+    return chain
 
 
 def _duplicate_of(comment):
@@ -286,7 +313,9 @@ def _change(comment, target, action, by, reason, **fields):
         ]
     )
     if Status.APPROVED in (before, target) or comment.replies_hidden != hidden:
-        _count_seen(comment.post_id)
+        _count_seen(
+            comment.post_id, active_at=comment.moderated_at if target == Status.APPROVED else None
+        )
     _record(
         post_id=comment.post_id,
         comment=comment,
@@ -298,10 +327,16 @@ def _change(comment, target, action, by, reason, **fields):
     )
 
 
-def _count_seen(post_id):
+def _count_seen(post_id, active_at=None):
     """A change readers see, within an operation that holds the lock (``_begin_change``):
-    moving between states hidden from them (pending, spam, the trash) is none."""
-    Discussion.objects.filter(post_id=post_id).update(version=F("version") + 1)
+    moving between states hidden from them (pending, spam, the trash) is none.
+
+    ``active_at``: a comment was published then; inactivity counts from the latest one.
+    """
+    changes = {"version": F("version") + 1}
+    if active_at is not None:
+        changes["last_active_at"] = Greatest(F("last_active_at"), Value(active_at))
+    Discussion.objects.filter(post_id=post_id).update(**changes)
 
 
 def _status_before(comment):
@@ -342,6 +377,38 @@ def _restore_removed_with(comment, by):
     for reply in Comment.objects.select_for_update().filter(removed_with=comment):
         target = _status_before(reply)
         _change(reply, target, Action.RESTORE, by, f"Restored with comment #{comment.pk}.")
+
+
+def lock_replies(comment, by, reason=""):
+    """Close one sub-thread: nobody may answer ``comment`` or anything below it."""
+    return _switch_replies(comment, by, reason, locked=True)
+
+
+def unlock_replies(comment, by, reason=""):
+    return _switch_replies(comment, by, reason, locked=False)
+
+
+def _switch_replies(comment, by, reason, locked):
+    with transaction.atomic():
+        _begin_change(comment.post_id)  # readers see the sub-thread's new state
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        if current.replies_locked == locked:
+            state = "closed" if locked else "open"
+            raise NotAllowed(f"Replies to comment #{current.pk} are already {state}.")
+        current.replies_locked = locked
+        current.save(update_fields=["replies_locked"])
+        action = Action.LOCK if locked else Action.UNLOCK
+        _record(
+            post_id=current.post_id,
+            comment=current,
+            action=action,
+            actor=by,
+            before=OPEN if locked else CLOSED,
+            after=CLOSED if locked else OPEN,
+            reason=reason or f"{action.label} by {person_name(by)}.",
+        )
+    comment.replies_locked = locked
+    return comment
 
 
 def _hold_up(replies, cutoff=None):
@@ -403,7 +470,15 @@ def empty_trash(older_than_days=None):
 
 
 # What closing and reopening write; ``version`` is only counted up, never saved.
-SWITCH_FIELDS = ["closed_at", "closed_by", "close_reason", "keep_open", "closes_at"]
+SWITCH_FIELDS = [
+    "closed_at",
+    "closed_by",
+    "close_reason",
+    "keep_open",
+    "closes_at",
+    "last_active_at",
+    "clock_close_logged",
+]
 
 
 def _lock_discussion(post):
@@ -442,8 +517,11 @@ def reopen(post, by, reason=""):
         if not before.can_reopen:
             raise NotAllowed(before.explanation if before.closed else f"“{post}” is already open.")
         discussion.closed_at, discussion.closed_by, discussion.close_reason = None, None, ""
-        if discussion.closes_at and discussion.closes_at <= timezone.now():
+        now = timezone.now()
+        if discussion.closes_at and discussion.closes_at <= now:
             discussion.closes_at = None
+        # Reopening is activity: the inactivity limit counts again from now.
+        discussion.last_active_at, discussion.clock_close_logged = now, None
         discussion.keep_open = state_of(post, discussion).closed
         discussion.save(update_fields=SWITCH_FIELDS)
         after = state_of(post, discussion)
@@ -456,3 +534,66 @@ def reopen(post, by, reason=""):
             reason=reason or ("Kept open past the age limit." if discussion.keep_open else ""),
         )
     return after
+
+
+def set_inactive_days(post, days, by):
+    """Give ``post`` its own inactivity limit (None: the site's setting; 0: never)."""
+    with transaction.atomic():
+        discussion = _begin_change(post.pk, seen=False)
+        if discussion.inactive_days == days:
+            return state_of(post, discussion)
+        before, discussion.inactive_days = discussion.inactive_days, days
+        discussion.save(update_fields=["inactive_days"])
+        _count_seen(post.pk)  # the countdown, and maybe the state, change
+        _record(
+            post_id=post.pk,
+            action=Action.TUNE,
+            actor=by,
+            before=days_label(before),
+            after=days_label(days),
+            reason=f"Close after days without comments: {days_label(days)}.",
+        )
+    return state_of(post, discussion)
+
+
+def days_label(days):
+    return "site setting" if days is None else "never" if days == 0 else f"{days} days"
+
+
+def log_clock_close(post):
+    """Write a close by the clock (schedule, age, inactivity) to the moderation log, dated
+    when it happened; readers saw it then already (the state is computed on read).
+
+    Returns whether anything was written: the scheduled job calls this for each such post.
+    """
+    with transaction.atomic():
+        discussion = _begin_change(post.pk, seen=False)
+        state = state_of(post, discussion)
+        if state.why not in Why.BY_CLOCK or discussion.clock_close_logged == state.closed_at:
+            return False
+        discussion.clock_close_logged = state.closed_at
+        discussion.save(update_fields=["clock_close_logged"])
+        _record(
+            post_id=post.pk,
+            action=Action.CLOSE,
+            actor=None,
+            before=OPEN,
+            after=CLOSED,
+            reason=state.explanation,
+            at=state.closed_at,
+        )
+    return True
+
+
+def log_clock_closes(limit=500):
+    """Log the closes by the clock not logged yet, oldest first; return how many were."""
+    if settings.COMMENTS_CLOSED:
+        return 0  # one setting, not a close per post
+    unlogged = (
+        Post.objects.published()
+        .filter(closed_q(), discussion__closed_at__isnull=True)
+        .filter(Q(discussion__isnull=True) | Q(discussion__clock_close_logged__isnull=True))
+        .select_related("discussion")
+        .order_by("published_at")
+    )
+    return sum(log_clock_close(post) for post in unlogged[:limit])

@@ -11,6 +11,7 @@ from django.utils import timezone
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
+from . import services
 from .models import RateCounter
 from .notifications import notify_pending_comment
 
@@ -31,6 +32,13 @@ async def requeue_stalled_jobs(context, timestamp):
     manager = context.app.job_manager
     for job in await manager.get_stalled_jobs(seconds_since_heartbeat=settings.TASKS_STALLED_AFTER):
         await manager.retry_job(job)
+
+
+@app.periodic(cron="*/10 * * * *")
+@app.task(name="comments.log_clock_closes", queue="maintenance")
+def log_clock_closes(timestamp):
+    """Closes by the clock happen when readers look; this writes them to the moderation log."""
+    services.log_clock_closes()
 
 
 @app.periodic(cron="17 * * * *")

@@ -13,7 +13,7 @@ from blog.views import render_post
 
 from . import services
 from .closing import discussion_of, may_switch, state_of
-from .decisions import decide, switch
+from .decisions import decide, switch, switch_replies
 from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS, counts_of
 from .forms import CommentForm, digest
 from .models import Comment
@@ -138,6 +138,16 @@ def moderate(request, pk):
         raise PermissionDenied
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
     return decide(request, comment, _in_place, _counts_on_post)
+
+
+@require_POST
+def replies_switch(request, pk):
+    """Close or reopen the replies under one comment, from the post's page."""
+    if not request.user.has_perm("comments.moderate_comment"):
+        raise PermissionDenied
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    switch_replies(request, comment)
+    return redirect(_in_place(request, comment))
 
 
 def _in_place(request, comment):

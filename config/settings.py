@@ -271,6 +271,9 @@ COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=5)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
 COMMENTS_CLOSED = env.bool("COMMENTS_CLOSED", default=False)
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=None)
+# Close a discussion this many days after its last published comment (or its publication, if
+# later); a post can set its own limit in the admin. Unset: never.
+COMMENTS_CLOSE_AFTER_INACTIVE_DAYS = env.int("COMMENTS_CLOSE_AFTER_INACTIVE_DAYS", default=None)
 COMMENTS_MAX_LINKS = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_AUTO_APPROVE_KNOWN = env.bool("COMMENTS_AUTO_APPROVE_KNOWN", default=True)
 COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)

@@ -3,7 +3,9 @@
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timeuntil
 
+from comments.closing import changes_at, discussion_of
 from comments.discussion import blank_form, discussion_context, fresh_form, remembered_author
 
 register = template.Library()
@@ -38,3 +40,13 @@ def comment_form(context, post):
         "csrf_token": context.get("csrf_token"),
     }
     return render_to_string("comments/_form.html", form_context)
+
+
+@register.inclusion_tag("comments/_countdown.html")
+def closing_countdown(post):
+    """ "Comments close in 3 days": when the clock closes this open discussion, if it does.
+
+    Part of the reader's own part of the page, so it counts down at every request.
+    """
+    closes_at = changes_at(post, discussion_of(post))
+    return {"closes_at": closes_at, "left": closes_at and timeuntil(closes_at, depth=1)}
