@@ -557,7 +557,7 @@ def set_inactive_days(post, days, by):
 
 
 def days_label(days):
-    return "site setting" if days is None else "never" if days == 0 else f"{days} days"
+    return "default" if days is None else "never" if days == 0 else f"{days} days"
 
 
 def log_clock_close(post):

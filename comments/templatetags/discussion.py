@@ -2,8 +2,8 @@
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timeuntil
 
 from comments.closing import changes_at, discussion_of
 from comments.discussion import blank_form, discussion_context, fresh_form, remembered_author
@@ -49,4 +49,17 @@ def closing_countdown(post):
     Part of the reader's own part of the page, so it counts down at every request.
     """
     closes_at = changes_at(post, discussion_of(post))
-    return {"closes_at": closes_at, "left": closes_at and timeuntil(closes_at, depth=1)}
+    return {"closes_at": closes_at, "left": closes_at and time_left(closes_at)}
+
+
+UNITS = [("day", 24 * 3600), ("hour", 3600), ("minute", 60)]
+
+
+def time_left(moment):
+    """Whole days, else hours, else minutes: "3 days" until the moment (weeks would blur it)."""
+    seconds = (moment - timezone.now()).total_seconds()
+    for unit, size in UNITS:
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return "less than a minute"

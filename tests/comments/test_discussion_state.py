@@ -174,8 +174,13 @@ def test_a_scheduled_close_happens_at_its_time(post):
 def every_case(make_post, moderator, settings):
     """One post per way a discussion can be open or closed (site-wide aside)."""
     settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    settings.COMMENTS_CLOSE_AFTER_INACTIVE_DAYS = 10
     now = timezone.now()
     posts = {
+        "inactive": make_post(published_at=now - timedelta(days=12)),
+        "commented lately": make_post(published_at=now - timedelta(days=20)),
+        "own limit: never": make_post(published_at=now - timedelta(days=15)),
+        "own short limit": make_post(published_at=now - timedelta(days=3)),
         "open": make_post(published_at=now - timedelta(days=1)),
         "moderator": make_post(published_at=now - timedelta(days=2)),
         "age": make_post(published_at=now - timedelta(days=40)),
@@ -189,6 +194,11 @@ def every_case(make_post, moderator, settings):
     Discussion.objects.create(post=posts["scheduled"], closes_at=now - timedelta(hours=1))
     services.close(posts["reopened"], moderator)
     services.reopen(posts["reopened"], moderator)
+    Discussion.objects.create(
+        post=posts["commented lately"], last_active_at=now - timedelta(days=2)
+    )
+    Discussion.objects.create(post=posts["own limit: never"], inactive_days=0)
+    Discussion.objects.create(post=posts["own short limit"], inactive_days=1)
     return posts
 
 
@@ -198,7 +208,9 @@ def test_list_column_filter_and_public_page_agree(
 ):
     """Whatever closed it, the post list's column, its filter and the post page say the same."""
     settings.COMMENTS_CLOSED = site_wide
-    expected_closed = {"moderator", "age", "scheduled"} | (set(every_case) if site_wide else set())
+    expected_closed = {"moderator", "age", "scheduled", "inactive", "own short limit"} | (
+        set(every_case) if site_wide else set()
+    )
     client.force_login(moderator)
     closed_listed = {
         p.pk for p in client.get(POSTS, {"discussion": "closed"}).context["cl"].result_list
