@@ -55,7 +55,7 @@ def _saved(was, comment):
             f"Your edit is saved. {comment.status_reason} "
             "Your comment will show again once a moderator approves it."
         )
-    return "Your edit is saved; your comment is awaiting moderation."
+    return "Your edit is saved; it is awaiting moderation."
 
 
 def history(request, pk):

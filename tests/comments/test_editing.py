@@ -102,7 +102,7 @@ def test_a_pending_comment_is_edited_and_still_awaits_moderation(client, post, c
     comment = write(client, post, comment_data)
     response = edit(client, comment, "Still waiting, but better.")
     page = text(client.get(response["Location"]))
-    assert "Your edit is saved; your comment is awaiting moderation." in page
+    assert "Your edit is saved; it is awaiting moderation." in page
     assert "Still waiting, but better." in page
     assert "Still waiting, but better." not in text(Client().get(post.get_absolute_url()))
     comment.refresh_from_db()
