@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -291,11 +291,12 @@ class CommentAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Context", {"fields": ["post_link", "parent_context"]}),
         (None, {"fields": ["author_name", "author_email", "author_url", "user", "body"]}),
+        ("Versions", {"fields": ["versions"]}),
         (
             "Moderation",
             {"fields": ["status", "seen_status", "status_reason", "moderated_by", "moderated_at"]},
         ),
-        ("Origin", {"fields": ["created_at", "ip_address", "user_agent"]}),
+        ("Origin", {"fields": ["created_at", "edited_at", "ip_address", "user_agent"]}),
         ("History", {"fields": ["history"]}),
     ]
     readonly_fields = [
@@ -306,8 +307,10 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_by",
         "moderated_at",
         "created_at",
+        "edited_at",
         "ip_address",
         "user_agent",
+        "versions",
         "history",
     ]
 
@@ -570,6 +573,35 @@ class CommentAdmin(admin.ModelAdmin):
             "<bdi>{}</bdi> wrote: “<bdi>{}</bdi>”",
             parent.author_name,
             Truncator(parent.body).chars(300),
+        )
+
+    @admin.display(description="Every version")
+    def versions(self, comment):
+        """What its author wrote, newest first: the text now, then each one an edit replaced."""
+        if comment.edited_at is None:
+            return "Not edited."
+        revisions = list(comment.revisions.all())
+        texts = [("Current", comment.edited_at, comment.body_html)] + [
+            (
+                "As posted" if revision is revisions[-1] else "Edited",
+                revision.written_at,
+                revision.body_html,
+            )
+            for revision in revisions
+        ]
+        return format_html_join(
+            "",
+            '<div class="comment-version"><p class="queue-meta"><strong>{}</strong> · '
+            '<time datetime="{}">{}</time></p><div class="queue-body">{}</div></div>',
+            (
+                (
+                    label,
+                    at.isoformat(),
+                    date_format(timezone.localtime(at), "j M Y, H:i"),
+                    mark_safe(html),  # sanitized when it was written
+                )
+                for label, at, html in texts
+            ),
         )
 
     @admin.display(description="Moderation log")

@@ -52,7 +52,7 @@ def _prune(comments, children, viewer, state, hidden=False, locked=False):
     Below a comment removed with its replies hidden (``hidden``), only the comment a
     moderator asked to see shows, with placeholders on the way to it. Below a comment whose
     replies a moderator closed (``locked``), nobody replies. Each kept comment learns whether
-    the viewer may reply to it and, for moderators, which actions apply.
+    the viewer may reply to it or edit it and, for moderators, which actions apply.
     """
     kept = []
     for comment in comments:
@@ -67,6 +67,7 @@ def _prune(comments, children, viewer, state, hidden=False, locked=False):
             continue
         comment.removed = not shown
         comment.can_reply = shown and not locks and viewer.may_reply_to(comment, state)
+        comment.can_edit = shown and viewer.may_edit(comment)
         if viewer.moderates and shown:
             comment.moderation_actions = allowed_actions(comment)
         kept.append(comment)

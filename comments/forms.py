@@ -218,3 +218,20 @@ class CommentForm(forms.ModelForm):
         if commit:
             comment.save()
         return comment
+
+
+class EditForm(forms.ModelForm):
+    """Its author's new text for a comment: the same checks as the text of a new one."""
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        labels = {"body": "Your comment"}
+        help_texts = {"body": CommentForm.Meta.help_texts["body"]}
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].validators.append(refuse_control_characters)
+
+    clean_body = CommentForm.clean_body

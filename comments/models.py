@@ -96,6 +96,9 @@ class Comment(models.Model):
         help_text="Why the latest decision was made, by the rules or by a moderator.",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=False)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Its author's latest edit, if any."
+    )
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     moderated_by = models.ForeignKey(
@@ -212,6 +215,24 @@ class Comment(models.Model):
     def accepts_replies(self):
         """Replies attach to published comments only (the discussion must be open too)."""
         return self.is_approved
+
+
+class CommentRevision(models.Model):
+    """A version of a comment's text that its author replaced by an edit; kept for good."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    body_html = models.TextField(help_text="Sanitized when it was written.")
+    written_at = models.DateTimeField(help_text="When this version was posted or edited in.")
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+
+    def __str__(self):
+        return f"Comment #{self.comment_id} as written at {self.written_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("comments:history", kwargs={"pk": self.comment_id})
 
 
 class BlockedTerm(models.Model):

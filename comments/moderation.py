@@ -5,6 +5,7 @@ Each verdict carries the reason, so a held comment always says which rule held i
 
 import ipaddress
 import re
+from copy import copy
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -74,6 +75,25 @@ def judge(comment):
     if settings.COMMENTS_AUTO_APPROVE_KNOWN and _is_known_commenter(comment):
         return Verdict(Comment.Status.APPROVED, "Known commenter: an earlier comment was approved.")
     return Verdict(Comment.Status.PENDING, "New comments wait for a moderator.")
+
+
+def judge_edit(comment, body):
+    """Why replacing ``comment``'s text with ``body`` needs a moderator's look, or None.
+
+    Only what the edit brings counts (the text before was judged, or approved, already): a
+    blocked phrase the old text did not match, or more links than it had. Either holds the
+    comment for review, whatever the entry's action: its author is known and may be mistaken.
+    """
+    edited = copy(comment)
+    edited.body = body
+    phrases = BlockedTerm.objects.filter(kind=BlockedTerm.Kind.PHRASE)
+    term = next((t for t in phrases if matches(t, edited) and not matches(t, comment)), None)
+    if term:
+        return f"Held after an edit: it added {describe(term)}."
+    added = count_links(body) - count_links(comment.body)
+    if added > 0:
+        return f"Held after an edit: it added {added} link{'s' if added > 1 else ''}."
+    return None
 
 
 def _is_known_commenter(comment):

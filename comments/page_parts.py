@@ -8,9 +8,11 @@ the discussion closes by the clock. Readers who see more than the others get no 
 page is rendered for them.
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .closing import changes_at, discussion_of, state_of
+from .editing import editable_q
 from .models import Comment
 from .viewer import Viewer, number_in
 
@@ -26,16 +28,19 @@ class DiscussionPart:
         """(key, expires) for ``post``'s discussion as readers see it, or None for this one.
 
         None for moderators (pending comments and controls in place), a reader whose own
-        comment awaits moderation here, and a reply form opened without JavaScript.
+        comment awaits moderation here or may still be edited ("Edit"), and a reply form
+        opened without JavaScript.
         """
         viewer = Viewer.of(request)
         if viewer.moderates or number_in(request.GET.get(REPLY_PARAM, "")) is not None:
             return None
+        now = timezone.now()
         if viewer.own_ids and (
-            Comment.objects.pending().filter(post=post, pk__in=viewer.own_ids).exists()
+            Comment.objects.filter(post=post, pk__in=viewer.own_ids)
+            .filter(Q(status=Comment.Status.PENDING) | editable_q(now))
+            .exists()
         ):
             return None
-        now = timezone.now()
         discussion = discussion_of(post)
         state = state_of(post, discussion, now)
         version = discussion.version if discussion else 0

@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from blog.models import Post
 
-from . import tasks
+from . import editing, tasks
 from .closing import Why, closed_q, state_of
-from .models import Comment, Discussion, ModerationEvent, person_name
-from .moderation import Verdict, judge
+from .forms import fingerprint
+from .models import Comment, CommentRevision, Discussion, ModerationEvent, person_name
+from .moderation import Verdict, judge, judge_edit
 
 Status = Comment.Status
 Action = ModerationEvent.Action
@@ -251,6 +252,48 @@ def _duplicate_of(comment):
     else:
         recent = recent.filter(user__isnull=True, author_email__iexact=comment.author_email)
     return recent.order_by("-created_at").first()
+
+
+def edit(comment, body, by=None):
+    """Its author's new text for ``comment``, within the edit window (``comments.editing``).
+
+    The text replaced is kept as a ``CommentRevision``. An edit that adds links or a blocked
+    phrase holds the comment for review again, saying so; a published one leaves the page
+    until a moderator approves it. ``by`` is the author's account (None: an anonymous
+    author, proved by their browser). Raises ``NotAllowed`` past the window, or once the
+    comment is no longer pending or published. The same text again changes nothing.
+    """
+    with transaction.atomic():
+        _begin_change(comment.post_id, seen=False)  # counted below if readers see it
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        refusal = editing.refusal(locked)
+        if refusal:
+            raise NotAllowed(refusal)
+        if body == locked.body:
+            return locked
+        held = judge_edit(locked, body)
+        CommentRevision.objects.create(
+            comment=locked,
+            body=locked.body,
+            body_html=locked.body_html,
+            written_at=locked.edited_at or locked.created_at,
+        )
+        locked.body, locked.fingerprint = body, fingerprint(body)
+        locked.edited_at = timezone.now()
+        locked.save(update_fields=["body", "body_html", "fingerprint", "edited_at"])
+        _record(
+            post_id=locked.post_id,
+            comment=locked,
+            action=Action.EDIT,
+            actor=by,
+            before=locked.status,
+            after=locked.status,
+        )
+        if held:
+            _change(locked, Status.PENDING, Action.HOLD, None, held)  # counted if it was public
+        elif locked.status == Status.APPROVED:
+            _count_seen(locked.post_id)
+    return locked
 
 
 def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=None):

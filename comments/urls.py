@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import edit_views, views
 
 app_name = "comments"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("comments/<int:pk>/replies/", views.replies_switch, name="replies"),
+    path("comments/<int:pk>/edit/", edit_views.edit_comment, name="edit"),
+    path("comments/<int:pk>/history/", edit_views.history, name="history"),
 ]

@@ -10,6 +10,7 @@ import json
 from django.conf import settings
 from django.db.models import Q
 
+from . import editing
 from .closing import may_switch
 from .models import Comment
 
@@ -38,7 +39,8 @@ def own_comment_ids(request):
 
 def own_comments_with(request, comment):
     """The browser's own comments with ``comment`` added, newest first, for its cookie."""
-    return [comment.pk, *sorted(own_comment_ids(request), reverse=True)][:OWN_LIMIT]
+    others = own_comment_ids(request) - {comment.pk}
+    return [comment.pk, *sorted(others, reverse=True)][:OWN_LIMIT]
 
 
 class Viewer:
@@ -93,6 +95,19 @@ class Viewer:
                 return True
             ancestor = thread.get(ancestor.parent_id)
         return False
+
+    def wrote(self, comment):
+        """Is this person the comment's author: by their account, or by this browser?"""
+        by_account = self.user is not None and self.user.is_authenticated
+        return comment.pk in self.own_ids or (by_account and comment.user_id == self.user.pk)
+
+    def may_edit(self, comment):
+        """Offer "Edit" on ``comment``: this browser wrote it and its time to edit runs.
+
+        The browser's cookie only, as it decides which readers get a page of their own
+        (``page_parts``); an account proves authorship on the edit page itself.
+        """
+        return comment.pk in self.own_ids and editing.refusal(comment) is None
 
     def may_reply_to(self, comment, state):
         """A reply needs an open discussion and a published comment."""

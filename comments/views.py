@@ -99,6 +99,11 @@ def _after_posting(request, comment):
         messages.success(request, "Thank you: your comment is awaiting moderation.")
     if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
         return redirect(f"{comment.post.get_absolute_url()}#comments")
+    return redirect_to_own(request, comment)
+
+
+def redirect_to_own(request, comment):
+    """To ``comment`` in place, remembered among this browser's own comments (its cookie)."""
     own = own_comments_with(request, comment)
     response = redirect(Viewer(request.user, own).location_of(comment))
     response.set_signed_cookie(
@@ -123,12 +128,18 @@ def permalink(request, pk):
     Moderators reach any comment this way (the admin's "View on site"), shown in place and
     marked; everyone else only what they may read.
     """
+    comment, viewer = readable_comment(request, pk)
+    return redirect(viewer.location_of(comment))
+
+
+def readable_comment(request, pk):
+    """The comment ``pk`` and its reader, if they may read it in place (404 otherwise)."""
     comment = get_object_or_404(Comment.objects.select_related("post", "root"), pk=pk)
     viewer = Viewer(request.user, own_comment_ids(request), revealed=comment.pk)
     posts = Post.objects.visible_to(request.user)
     if not viewer.sees_in_place(comment) or not posts.filter(pk=comment.post_id).exists():
         raise Http404("No such comment.")
-    return redirect(viewer.location_of(comment))
+    return comment, viewer
 
 
 @require_POST

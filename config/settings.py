@@ -281,6 +281,8 @@ COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
 COMMENTS_DUPLICATE_WINDOW = env.int("COMMENTS_DUPLICATE_WINDOW", default=24 * 3600)
 # Days a removed comment stays restorable before `empty_comment_trash` deletes it.
 COMMENTS_TRASH_DAYS = env.int("COMMENTS_TRASH_DAYS", default=30)
+# Minutes after posting in which a commenter may edit their comment (0: no editing).
+COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=15)
 COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
 COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=60)
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).

@@ -415,9 +415,10 @@ def test_clearing_held_comments_leaves_the_shared_part_in_place(
     assert read(client, post, if_none_match=page["ETag"]).status_code == 200
 
 
-def test_a_waiting_message_is_shown_never_answered_304(site):
+def test_a_waiting_message_is_shown_never_answered_304(site, settings):
     """Right after posting, the reader gets the page with the message, whatever their
     browser kept; the next visit is conditional again."""
+    settings.COMMENTS_EDIT_MINUTES = 0  # an editable comment ("Edit") keeps the page theirs
     site.make_comment(site.post, user=site.reader)  # so the next comment is published at once
     read(site.reading, site.post)
     kept = read(site.reading, site.post)
