@@ -21,10 +21,11 @@ from django.utils.text import Truncator
 
 from blog.permissions import sees_all_posts
 
-from . import services
+from . import services, tuning
 from .admin_posts import event_table
 from .admin_tasks import JobAdmin  # noqa: F401  (registers the queue's list in its CSP-safe form)
-from .decisions import decide
+from .admin_tuning import fix_buttons
+from .decisions import back, decide
 from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
 
 Status = Comment.Status
@@ -551,6 +552,8 @@ class CommentAdmin(admin.ModelAdmin):
                     label,
                 )
             )
+            if action == Action.APPROVE:
+                buttons.append(fix_buttons(comment))
         if not comment.is_approved:
             buttons.append(format_html('<a href="{}">View on site</a>', comment.get_absolute_url()))
         return format_html('<div class="queue-actions">{}</div>', mark_safe(" ".join(buttons)))
@@ -600,6 +603,8 @@ class CommentAdmin(admin.ModelAdmin):
             ]
             context["act_url"] = reverse("admin:comments_comment_act", args=[obj.pk])
             context["remove_url"] = reverse("admin:comments_comment_remove", args=[obj.pk])
+            context["fixes"] = tuning.fixes_for(obj)
+            context["tune_url"] = reverse("admin:comments_comment_tune", args=[obj.pk])
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     # --- Views of the workbench ----------------------------------------------------------------
@@ -613,6 +618,7 @@ class CommentAdmin(admin.ModelAdmin):
             path("<int:pk>/remove/", view(self.remove_view), name="comments_comment_remove"),
             path("<int:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
             path("<int:pk>/block/", view(self.block_view), name="comments_comment_block"),
+            path("<int:pk>/tune/", view(self.tune_view), name="comments_comment_tune"),
             *super().get_urls(),
         ]
 
@@ -631,6 +637,27 @@ class CommentAdmin(admin.ModelAdmin):
             comment,
             lambda request, comment: reverse("admin:comments_comment_change", args=[comment.pk]),
             lambda comment: {"counts": self.status_counts(request)},
+        )
+
+    def tune_view(self, request, pk):
+        """A fix beside Approve: tune the rule that held the comment, and approve it."""
+        comment = self._moderated_comment(request, pk)
+        if request.method != "POST":
+            return redirect("admin:comments_comment_change", pk)
+        try:
+            done = tuning.apply_fix(comment, request.POST.get("fix", ""), request.user)
+        except services.NotAllowed as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Approved the comment by \u2068{comment.author_name}\u2069. {done}",
+                messages.SUCCESS,
+            )
+        return back(
+            request,
+            comment,
+            lambda request, comment: reverse("admin:comments_comment_change", args=[comment.pk]),
         )
 
     def remove_view(self, request, pk):
