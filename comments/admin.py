@@ -7,7 +7,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404, redirect
@@ -24,7 +24,7 @@ from blog.permissions import sees_all_posts
 from . import services, tuning
 from .admin_posts import event_table
 from .admin_tasks import JobAdmin  # noqa: F401  (registers the queue's list in its CSP-safe form)
-from .admin_tuning import fix_buttons
+from .admin_tuning import NarrowForm, fix_buttons
 from .decisions import back, decide
 from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
 
@@ -605,6 +605,7 @@ class CommentAdmin(admin.ModelAdmin):
             context["remove_url"] = reverse("admin:comments_comment_remove", args=[obj.pk])
             context["fixes"] = tuning.fixes_for(obj)
             context["tune_url"] = reverse("admin:comments_comment_tune", args=[obj.pk])
+            context["narrow_url"] = reverse("admin:comments_comment_narrow", args=[obj.pk])
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     # --- Views of the workbench ----------------------------------------------------------------
@@ -619,6 +620,7 @@ class CommentAdmin(admin.ModelAdmin):
             path("<int:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
             path("<int:pk>/block/", view(self.block_view), name="comments_comment_block"),
             path("<int:pk>/tune/", view(self.tune_view), name="comments_comment_tune"),
+            path("<int:pk>/narrow/", view(self.narrow_view), name="comments_comment_narrow"),
             *super().get_urls(),
         ]
 
@@ -658,6 +660,46 @@ class CommentAdmin(admin.ModelAdmin):
             request,
             comment,
             lambda request, comment: reverse("admin:comments_comment_change", args=[comment.pk]),
+        )
+
+    def narrow_view(self, request, pk):
+        """Narrow the blocklist entry that held a comment so it lets this one through."""
+        comment = self._moderated_comment(request, pk)
+        term = BlockedTerm.objects.filter(pk=comment.hold_detail.get("term")).first()
+        if term is None or "narrow" not in {fix.code for fix in tuning.fixes_for(comment)}:
+            self.message_user(
+                request, "There is no blocklist entry to narrow for this comment.", messages.ERROR
+            )
+            return redirect("admin:comments_comment_change", pk)
+        form = NarrowForm(request.POST or None, initial={"value": term.value})
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = tuning.narrow_blocked_term(comment, form.cleaned_data["value"], request.user)
+            except ValidationError as invalid:
+                form.add_error(None, invalid)  # its errors name the field
+            except services.NotAllowed as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return redirect("admin:comments_comment_change", pk)
+            else:
+                self.message_user(
+                    request,
+                    f"Approved the comment by \u2068{comment.author_name}\u2069. {done}",
+                    messages.SUCCESS,
+                )
+                return redirect(
+                    f"{reverse('admin:comments_comment_changelist')}?status__exact=pending"
+                )
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/narrow.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Narrow the blocklist entry",
+                "opts": self.model._meta,
+                "comment": comment,
+                "term": term,
+                "form": form,
+            },
         )
 
     def remove_view(self, request, pk):

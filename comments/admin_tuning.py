@@ -4,24 +4,42 @@ Moderators see what the fixes changed here and undo it: deleting a threshold bri
 setting, deleting a trusted commenter revokes the trust.
 """
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .models import Threshold, TrustedCommenter
 from .tuning import fixes_for
 
 
 def fix_buttons(comment):
-    """The queue row's fix buttons, sent with the row's form (and its ``next``) to tune."""
-    url = reverse("admin:comments_comment_tune", args=[comment.pk])
-    # data-action="fix": the queue's script hides them once a key decided the row in place.
-    return format_html_join(
-        " ",
-        '<button type="submit" form="row-actions" formaction="{}" name="fix" value="{}" '
-        'data-action="fix" class="button queue-fix">{}</button>',
-        ((url, fix.code, fix.label) for fix in fixes_for(comment)),
+    """The queue row's fixes: buttons sent with the row's form (and its ``next``) to tune, or a
+    link to the form a fix needs. ``data-action="fix"``: the queue's script hides them once a
+    key decided the row in place."""
+    tune = reverse("admin:comments_comment_tune", args=[comment.pk])
+    narrow = reverse("admin:comments_comment_narrow", args=[comment.pk])
+    return mark_safe(
+        " ".join(
+            format_html(
+                '<a class="button queue-fix" href="{}" data-action="fix">{}</a>', narrow, fix.label
+            )
+            if fix.asks
+            else format_html(
+                '<button type="submit" form="row-actions" formaction="{}" name="fix" value="{}" '
+                'data-action="fix" class="button queue-fix">{}</button>',
+                tune,
+                fix.code,
+                fix.label,
+            )
+            for fix in fixes_for(comment)
+        )
     )
+
+
+class NarrowForm(forms.Form):
+    value = forms.CharField(label="The entry becomes", max_length=200)
 
 
 class ModeratorsOnly:

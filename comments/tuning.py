@@ -9,11 +9,12 @@ every new comment, so it applies to the next one.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import services
 from .models import BlockedTerm, Comment, ModerationEvent, Threshold, TrustedCommenter, person_name
-from .moderation import describe, recognisable
+from .moderation import describe, matches, recognisable
 
 Rule = Comment.HoldRule
 Action = ModerationEvent.Action
@@ -23,6 +24,7 @@ Action = ModerationEvent.Action
 class Fix:
     code: str
     label: str  # what the button says: it approves too, and says so
+    asks: bool = False  # needs more than a click: a form (``narrow_blocked_term``)
 
 
 def fixes_for(comment):
@@ -39,6 +41,7 @@ def fixes_for(comment):
         fixes.append(Fix("wait", f"Approve and {label}"))
     elif comment.hold_rule == Rule.BLOCKED:
         fixes.append(Fix("unblock", f"Approve and remove blocklist entry “{detail['value']}”"))
+        fixes.append(Fix("narrow", f"Narrow blocklist entry “{detail['value']}”…", asks=True))
     if comment.hold_rule in TRUST_SKIPS and recognisable(comment):
         fixes.append(Fix("trust", "Approve and trust this commenter"))
     return fixes
@@ -49,18 +52,31 @@ TRUST_SKIPS = {Rule.LINKS, Rule.TOO_FAST, Rule.NEW}
 
 
 def apply_fix(comment, code, by):
-    """Apply fix ``code`` for the held ``comment`` and approve it; return what was done.
-
-    Raises ``services.NotAllowed`` when the fix no longer applies (decided meanwhile).
+    """Apply the one-click fix ``code`` for the held ``comment`` and approve it; return what
+    was done. Raises ``services.NotAllowed`` when the fix no longer applies (decided meanwhile).
     """
+    operation = FIXES.get(code)
+    if operation is None:
+        raise services.NotAllowed("There is no such fix: nothing was changed.")
+    return _fix_and_approve(comment, code, by, lambda held: operation(held, by))
+
+
+def narrow_blocked_term(comment, value, by):
+    """Narrow the blocklist entry that held ``comment`` to ``value``, which must no longer
+    catch it, and approve the comment. Raises ``ValidationError`` for a value the entry cannot
+    take, ``services.NotAllowed`` when the fix no longer applies."""
+    return _fix_and_approve(comment, "narrow", by, lambda held: _narrow(held, value.strip(), by))
+
+
+def _fix_and_approve(comment, code, by, tune):
     with transaction.atomic():
         services._begin_change(comment.post_id, seen=False)  # approving counts it
         held = Comment.objects.select_for_update().get(pk=comment.pk)
-        if code not in {fix.code for fix in fixes_for(held)}:
+        if code not in {offered.code for offered in fixes_for(held)}:
             raise services.NotAllowed(
                 f"Comment #{held.pk} is no longer held by that rule: nothing was changed."
             )
-        done = FIXES[code](held, by)
+        done = tune(held)
         services.moderate(
             held,
             Action.APPROVE,
@@ -137,6 +153,26 @@ def _remove_blocked_term(held, by):
     _tuned(held, by, term.action, "removed", reason)
     term.delete()
     return reason
+
+
+def _narrow(held, value, by):
+    term = BlockedTerm.objects.select_for_update().filter(pk=held.hold_detail["term"]).first()
+    if term is None:
+        raise services.NotAllowed("That blocklist entry was removed meanwhile: approve instead.")
+    before = term.value
+    term.value = value
+    term.clean()  # a ValidationError names the field
+    if matches(term, held):
+        raise ValidationError({"value": "This still catches the comment: narrow it further."})
+    if BlockedTerm.objects.filter(kind=term.kind, value=term.value).exclude(pk=term.pk).exists():
+        raise ValidationError({"value": "The blocklist has this entry already."})
+    term.save(update_fields=["value"])
+    if term.kind == BlockedTerm.Kind.PHRASE:
+        what = f"blocked phrase “{before}” to “{term.value}”"
+    else:  # emails and addresses are for moderators' eyes: the log names the entry
+        what = f"blocklist entry #{term.pk} ({term.get_kind_display().lower()})"
+    reason = f"Narrowed the {what} so it no longer catches comment #{held.pk}."
+    return _tuned(held, by, "", "narrowed", reason)
 
 
 FIXES = {

@@ -223,6 +223,50 @@ def test_removing_the_blocklist_entry_approves_and_lets_the_phrase_through(
     assert send(Client(), body="Another casino scene.").hold_rule == Rule.NEW
 
 
+def test_narrowing_a_blocked_phrase_lets_this_comment_through_and_keeps_the_rest(
+    client, moderating, post, send
+):
+    """ "Narrow…": the entry becomes a longer phrase; logged, approved, the narrower entry holds."""
+    term = BlockedTerm.objects.create(value="casino", action=BlockedTerm.Action.HOLD)
+    held = send(client, body="The casino scene in the film.")
+    url = reverse("admin:comments_comment_narrow", args=[held.pk])
+    assert "Narrow blocklist entry “casino”…" in queue_html(moderating)
+    assert 'value="casino"' in moderating.get(url).content.decode()
+    response = moderating.post(url, {"value": "online casino"})
+    assert response.status_code == 302
+    held.refresh_from_db()
+    term.refresh_from_db()
+    assert (held.status, term.value) == (Comment.Status.APPROVED, "online casino")
+    [tuned] = events(held, Action.TUNE)
+    assert "“casino” to “online casino”" in tuned.reason
+    assert send(Client(), body="A casino scene again.").hold_rule == Rule.NEW
+    assert send(Client(), body="Best online casino!").hold_rule == Rule.BLOCKED
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ("@example.net", "This still catches the comment: narrow it further."),
+        ("nobody", "Enter an email address or @domain."),
+        ("spammer@example.net", "The blocklist has this entry already."),
+    ],
+)
+def test_narrowing_to_a_value_that_does_not_fit_says_why(
+    client, moderating, post, send, value, error
+):
+    """A narrowed entry that still catches the comment, or is no entry, is refused on the form."""
+    BlockedTerm.objects.create(kind="email", value="@example.net", action="hold")
+    BlockedTerm.objects.create(kind="email", value="spammer@example.net", action="spam")
+    held = send(client)  # from ada@example.net
+    url = reverse("admin:comments_comment_narrow", args=[held.pk])
+    response = moderating.post(url, {"value": value})
+    assert response.status_code == 200
+    assert error in unescape(response.content.decode())
+    held.refresh_from_db()
+    assert held.status == Comment.Status.PENDING
+    assert not events(held, Action.TUNE)
+
+
 def test_the_fix_is_reported_to_the_moderator_back_in_the_queue(client, moderating, post, send):
     """From the queue, the fix returns to the queue and says what it changed."""
     held = send(client, body=THREE_LINKS)
@@ -288,7 +332,7 @@ def test_a_fix_that_does_not_apply_changes_nothing(client, moderating, post, sen
     response = tune(moderating, held, fix)
     assert response.status_code == 302
     [*_, message] = [str(m) for m in get_messages(response.wsgi_request)]
-    assert "no longer held by that rule" in message
+    assert "nothing was changed" in message
     assert not TrustedCommenter.objects.exists()
     assert not events(held, Action.TUNE)
 
