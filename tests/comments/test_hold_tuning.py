@@ -352,7 +352,11 @@ def test_a_fix_after_someone_else_tuned_only_approves(client, moderating, post, 
 # --- Cost ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fields", [{}, {"body": THREE_LINKS}, {"body": "casino"}, "fast"], ids=str)
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"body": THREE_LINKS}, {"body": "casino"}, "fast"],
+    ids=["plain", "links", "blocklist", "timing"],
+)
 def test_posting_costs_no_more_queries_with_tuned_rules(
     client, moderating, post, send, comment_data, settings, django_assert_max_num_queries, fields
 ):
