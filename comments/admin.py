@@ -7,7 +7,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404, redirect
@@ -21,10 +21,11 @@ from django.utils.text import Truncator
 
 from blog.permissions import sees_all_posts
 
-from . import services
+from . import services, tuning
 from .admin_posts import event_table
 from .admin_tasks import JobAdmin  # noqa: F401  (registers the queue's list in its CSP-safe form)
-from .decisions import decide, switch_replies
+from .admin_tuning import NarrowForm, fix_buttons
+from .decisions import back, decide, switch_replies
 from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
 
 Status = Comment.Status
@@ -554,6 +555,8 @@ class CommentAdmin(admin.ModelAdmin):
                     label,
                 )
             )
+            if action == Action.APPROVE:
+                buttons.append(fix_buttons(comment))
         if not comment.is_approved:
             buttons.append(format_html('<a href="{}">View on site</a>', comment.get_absolute_url()))
         return format_html('<div class="queue-actions">{}</div>', mark_safe(" ".join(buttons)))
@@ -633,6 +636,9 @@ class CommentAdmin(admin.ModelAdmin):
             context["act_url"] = reverse("admin:comments_comment_act", args=[obj.pk])
             context["remove_url"] = reverse("admin:comments_comment_remove", args=[obj.pk])
             context["replies_url"] = reverse("admin:comments_comment_replies", args=[obj.pk])
+            context["fixes"] = tuning.fixes_for(obj)
+            context["tune_url"] = reverse("admin:comments_comment_tune", args=[obj.pk])
+            context["narrow_url"] = reverse("admin:comments_comment_narrow", args=[obj.pk])
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     # --- Views of the workbench ----------------------------------------------------------------
@@ -647,6 +653,8 @@ class CommentAdmin(admin.ModelAdmin):
             path("<int:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
             path("<int:pk>/block/", view(self.block_view), name="comments_comment_block"),
             path("<int:pk>/replies/", view(self.replies_view), name="comments_comment_replies"),
+            path("<int:pk>/tune/", view(self.tune_view), name="comments_comment_tune"),
+            path("<int:pk>/narrow/", view(self.narrow_view), name="comments_comment_narrow"),
             *super().get_urls(),
         ]
 
@@ -673,6 +681,67 @@ class CommentAdmin(admin.ModelAdmin):
         if request.method == "POST":
             switch_replies(request, comment)
         return redirect("admin:comments_comment_change", pk)
+
+    def tune_view(self, request, pk):
+        """A fix beside Approve: tune the rule that held the comment, and approve it."""
+        comment = self._moderated_comment(request, pk)
+        if request.method != "POST":
+            return redirect("admin:comments_comment_change", pk)
+        try:
+            done = tuning.apply_fix(comment, request.POST.get("fix", ""), request.user)
+        except services.NotAllowed as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Approved the comment by \u2068{comment.author_name}\u2069. {done}",
+                messages.SUCCESS,
+            )
+        return back(
+            request,
+            comment,
+            lambda request, comment: reverse("admin:comments_comment_change", args=[comment.pk]),
+        )
+
+    def narrow_view(self, request, pk):
+        """Narrow the blocklist entry that held a comment so it lets this one through."""
+        comment = self._moderated_comment(request, pk)
+        term = BlockedTerm.objects.filter(pk=comment.hold_detail.get("term")).first()
+        if term is None or "narrow" not in {fix.code for fix in tuning.fixes_for(comment)}:
+            self.message_user(
+                request, "There is no blocklist entry to narrow for this comment.", messages.ERROR
+            )
+            return redirect("admin:comments_comment_change", pk)
+        form = NarrowForm(request.POST or None, initial={"value": term.value})
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = tuning.narrow_blocked_term(comment, form.cleaned_data["value"], request.user)
+            except ValidationError as invalid:
+                form.add_error(None, invalid)  # its errors name the field
+            except services.NotAllowed as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return redirect("admin:comments_comment_change", pk)
+            else:
+                self.message_user(
+                    request,
+                    f"Approved the comment by \u2068{comment.author_name}\u2069. {done}",
+                    messages.SUCCESS,
+                )
+                return redirect(
+                    f"{reverse('admin:comments_comment_changelist')}?status__exact=pending"
+                )
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/narrow.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Narrow the blocklist entry",
+                "opts": self.model._meta,
+                "comment": comment,
+                "term": term,
+                "form": form,
+            },
+        )
 
     def remove_view(self, request, pk):
         """Move a comment to the trash, choosing the fate of its replies."""

@@ -66,6 +66,16 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         TRASH = "trash", "Trash"
 
+    class HoldRule(models.TextChoices):
+        """The rule that held a comment for a moderator (comments/moderation.py)."""
+
+        LINKS = "links", "Too many links"
+        TOO_FAST = "too_fast", "Sent too fast"
+        BLOCKED = "blocked", "Blocklist entry"
+        NEW = "new", "New commenter"
+        UNSIGNED = "unsigned", "Unsigned form"
+        REUSED = "reused", "Form used before"
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
@@ -95,6 +105,10 @@ class Comment(models.Model):
         blank=True,
         help_text="Why the latest decision was made, by the rules or by a moderator.",
     )
+    # Which rule held it when it arrived, and its figures ({"links": 3, "limit": 2}, {"term":
+    # 7, ...}, {"elapsed": 2, "minimum": 3}): what the moderator's one-click fixes tune.
+    hold_rule = models.CharField(max_length=10, choices=HoldRule.choices, blank=True)
+    hold_detail = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=False)
     edited_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Its author's latest edit, if any."
@@ -285,6 +299,81 @@ class BlockedTerm(models.Model):
                 raise ValidationError({"value": "Enter an email address or @domain."})
         elif not self.value:
             raise ValidationError({"value": "Enter a word or phrase."})
+
+
+class Threshold(models.Model):
+    """A moderation threshold tuned by a moderator; without a row, its setting applies."""
+
+    class Name(models.TextChoices):
+        MAX_LINKS = "max_links", "Link limit"
+        MIN_SECONDS = "min_seconds", "Minimum seconds before a form is sent"
+
+    name = models.CharField(max_length=20, choices=Name.choices, primary_key=True)
+    value = models.PositiveIntegerField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.get_name_display()}: {self.value}"
+
+    @staticmethod
+    def default(name):
+        """The setting a threshold starts from (read now: tests and deployments change it)."""
+        return {
+            Threshold.Name.MAX_LINKS: settings.COMMENTS_MAX_LINKS,
+            Threshold.Name.MIN_SECONDS: settings.COMMENTS_MIN_SECONDS,
+        }[name]
+
+
+class TrustedCommenter(models.Model):
+    """A commenter a moderator vouched for: an account, or an email on one browser.
+
+    A typed email alone proves nothing (anyone can type it), so an anonymous commenter is
+    trusted together with the browser that wrote (``Comment.browser_key``, a digest).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    browser_key = models.CharField(max_length=64, blank=True, editable=False)
+    email = models.EmailField(blank=True, help_text="Stored in lower case.")
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The held comment the trust was given from.",
+    )
+    trusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    trusted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-trusted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, browser_key="", email="")
+                | (Q(user__isnull=True) & ~Q(browser_key="") & ~Q(email="")),
+                name="trustedcommenter_account_or_browser",
+            ),
+            models.UniqueConstraint(
+                fields=["browser_key", "email"],
+                condition=Q(user__isnull=True),
+                name="trustedcommenter_browser_unique",
+            ),
+        ]
+
+    def __str__(self):
+        if self.user_id:
+            return f"Account \u2068{person_name(self.user)}\u2069"
+        return f"\u2068{self.email}\u2069 on one browser"
 
 
 class Discussion(models.Model):

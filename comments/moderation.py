@@ -1,27 +1,37 @@
 """The moderation policy: what status a new comment gets, and why.
 
-Each verdict carries the reason, so a held comment always says which rule held it.
+Each verdict carries the reason, so a held comment always says which rule held it; a hold
+also names its rule and figures (``rule``, ``detail``), which the moderator's fixes tune.
 """
 
 import ipaddress
 import re
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, Subquery, Value
+from django.db.models.functions import Coalesce, JSONObject
 
-from .models import BlockedTerm, Comment
+from blog.models import Post
+
+from .models import BlockedTerm, Comment, Threshold, TrustedCommenter
 from .sanitize import count_links
+
+Rule = Comment.HoldRule
 
 
 @dataclass(frozen=True)
 class Verdict:
     status: str
     reason: str
+    rule: str = ""
+    detail: dict = field(default_factory=dict)
 
 
-def hold(reason):
-    return Verdict(Comment.Status.PENDING, f"Held: {reason}")
+def hold(reason, rule, **detail):
+    return Verdict(Comment.Status.PENDING, f"Held: {reason}", rule, detail)
 
 
 def phrase_pattern(phrase):
@@ -44,9 +54,9 @@ def matches(term, comment):
     return address.version == network.version and address in network
 
 
-def _blocked_by(comment):
+def _blocked_by(comment, terms):
     """The blocklist entry that decides the comment: a spam entry before a hold entry."""
-    terms = sorted(BlockedTerm.objects.all(), key=lambda t: t.action != BlockedTerm.Action.SPAM)
+    terms = sorted(terms, key=lambda t: t.action != BlockedTerm.Action.SPAM)
     return next((term for term in terms if matches(term, comment)), None)
 
 
@@ -60,21 +70,93 @@ def describe(term):
     return f"blocked IP address (blocklist entry #{term.pk})"
 
 
-def judge(comment):
-    """Decide a new comment's status by the site's rules."""
-    term = _blocked_by(comment)
+def judge(comment, elapsed=None):
+    """Decide a new comment's status by the site's rules.
+
+    ``elapsed``: seconds between showing the form and sending it (None: not measured).
+    A trusted commenter skips the holds for links, speed and new commenters, which guess at
+    bots and strangers, but not the blocklist: its entries are a moderator's word about what
+    is said or where it comes from, and an account someone vouched for can still be taken
+    over or paste a scam.
+    """
+    standing = _standing(comment)
+    term = _blocked_by(comment, standing["blocklist"])
     if term and term.action == BlockedTerm.Action.SPAM:
         return Verdict(Comment.Status.SPAM, f"Spam: {describe(term)}.")
     if term:
-        return hold(f"{describe(term)}.")
-    links = count_links(comment.body)
-    if links > settings.COMMENTS_MAX_LINKS:
-        return hold(f"{links} links (limit {settings.COMMENTS_MAX_LINKS}).")
+        return hold(f"{describe(term)}.", Rule.BLOCKED, term=term.pk, value=term.value)
+    trusted = standing["trusted"]
+    links, limit = count_links(comment.body), standing["max_links"]
+    if links > limit and not trusted:
+        return hold(f"{links} links (limit {limit}).", Rule.LINKS, links=links, limit=limit)
+    minimum = standing["min_seconds"]
+    if elapsed is not None and elapsed < minimum and not trusted:
+        seconds = max(int(elapsed), 0)
+        return hold(
+            f"sent {seconds} s after the form was shown (minimum {minimum} s).",
+            Rule.TOO_FAST,
+            elapsed=seconds,
+            minimum=minimum,
+        )
     if comment.user and comment.user.has_perm("comments.moderate_comment"):
         return Verdict(Comment.Status.APPROVED, "Written by a moderator.")
-    if settings.COMMENTS_AUTO_APPROVE_KNOWN and _is_known_commenter(comment):
+    if trusted:
+        return Verdict(Comment.Status.APPROVED, "Trusted commenter: a moderator vouched for them.")
+    if settings.COMMENTS_AUTO_APPROVE_KNOWN and standing["known"]:
         return Verdict(Comment.Status.APPROVED, "Known commenter: an earlier comment was approved.")
-    return Verdict(Comment.Status.PENDING, "New comments wait for a moderator.")
+    return Verdict(Comment.Status.PENDING, "New comments wait for a moderator.", Rule.NEW)
+
+
+def _standing(comment):
+    """What the rules need to know of the site and this commenter, in one query: the tuned
+    thresholds, the blocklist, and whether the commenter is trusted or known.
+
+    Posting a comment is the busiest write: a query per rule would add up. The post's row
+    (always there) carries the subqueries.
+    """
+    terms = BlockedTerm.objects.order_by().values(
+        json=JSONObject(id="pk", kind="kind", value="value", action="action")
+    )
+    row = (
+        Post.objects.filter(pk=comment.post_id)
+        .values(
+            max_links=_threshold(Threshold.Name.MAX_LINKS),
+            min_seconds=_threshold(Threshold.Name.MIN_SECONDS),
+            blocklist=ArraySubquery(terms),
+            trusted=_trusted(comment),
+            known=_is_known_commenter(comment),
+        )
+        .get()
+    )
+    row["blocklist"] = [BlockedTerm(**term) for term in row["blocklist"]]
+    return row
+
+
+def _threshold(name):
+    tuned = Threshold.objects.filter(name=name).values("value")
+    return Coalesce(Subquery(tuned), Value(Threshold.default(name)))
+
+
+def commenter_q(comment, email_field):
+    """The same commenter: this account, or this browser (its signed cookie) with this email."""
+    if comment.user_id:
+        return {"user": comment.user_id}
+    return {
+        "user__isnull": True,
+        "browser_key": comment.browser_key,
+        f"{email_field}__iexact": comment.author_email,
+    }
+
+
+def recognisable(comment):
+    """An account, or a browser: what trust and auto-approval can recognise again."""
+    return bool(comment.user_id or comment.browser_key)
+
+
+def _trusted(comment):
+    if not recognisable(comment):
+        return Value(False)
+    return Exists(TrustedCommenter.objects.filter(**commenter_q(comment, "email")))
 
 
 def judge_edit(comment, body):
@@ -101,13 +183,6 @@ def _is_known_commenter(comment):
 
     A typed name and email prove nothing: anyone can type them.
     """
-    approved = Comment.objects.approved()
-    if comment.user_id:
-        return approved.filter(user=comment.user_id).exists()
-    if not comment.browser_key:
-        return False
-    return approved.filter(
-        user__isnull=True,
-        browser_key=comment.browser_key,
-        author_email__iexact=comment.author_email,
-    ).exists()
+    if not recognisable(comment):
+        return Value(False)
+    return Exists(Comment.objects.approved().filter(**commenter_q(comment, "author_email")))

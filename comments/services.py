@@ -131,18 +131,19 @@ RETURNING *
 # --- Comments ----------------------------------------------------------------------------------
 
 
-def submit(comment, *, trap=None, base_url=""):
+def submit(comment, *, trap=None, elapsed=None, base_url=""):
     """Judge and store a new comment, unless its discussion is closed or it is a duplicate.
 
-    ``trap`` is a tripped bot check (a ``Verdict``), ``base_url`` the site's address for the
-    moderators' email. Raises ``DiscussionClosed``, ``Duplicate``, or ``NotAllowed`` when the
-    comment answered no longer takes replies.
+    ``trap`` is a tripped bot check (a ``Verdict``), ``elapsed`` the seconds the form was
+    open, ``base_url`` the site's address for the moderators' email. Raises
+    ``DiscussionClosed``, ``Duplicate``, or ``NotAllowed`` when the comment answered no
+    longer takes replies.
     """
     # Judged first: the moderation rules' queries need not hold the lock.
     if trap and trap.status == Status.SPAM:
         verdict = trap
     else:
-        verdict = judge(comment)
+        verdict = judge(comment, elapsed)
         if trap and verdict.status != Status.SPAM:
             verdict = trap  # a suspicious form waits for a moderator, whoever sent it
     return _insert(comment, verdict, base_url)
@@ -174,6 +175,7 @@ def import_comment(comment, reason):
 
 def _insert(comment, verdict, base_url):
     comment.status, comment.status_reason = verdict.status, verdict.reason
+    comment.hold_rule, comment.hold_detail = verdict.rule, verdict.detail
     with transaction.atomic():
         # Counted by _store_new if published: the state is read as it was before this comment.
         discussion = _begin_change(comment.post_id, seen=False)

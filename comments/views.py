@@ -58,7 +58,7 @@ def post_comment(request, slug):
         comment.browser_key = digest(browser)
     base_url = request.build_absolute_uri("/")[:-1]
     try:
-        services.submit(comment, trap=form.trap, base_url=base_url)
+        services.submit(comment, trap=form.trap, elapsed=form.elapsed, base_url=base_url)
     except services.DiscussionClosed:
         return _refuse_closed(request, post, form)
     except services.Duplicate as duplicate:
