@@ -163,6 +163,7 @@ def import_comment(comment, reason):
     with transaction.atomic():
         _begin_change(comment.post_id, seen=comment.status == Status.APPROVED)
         comment.status_reason = reason
+        _hang(comment)
         _store_new(comment, actor=None)
     return comment
 
@@ -175,7 +176,7 @@ def _insert(comment, verdict, base_url):
             raise DiscussionClosed("Comments are closed on this post.")
         if comment.parent_id:
             _check_parent(comment.parent_id)
-            comment.parent = comment.parent.reply_parent()
+        _hang(comment)
         duplicate = _duplicate_of(comment)
         if duplicate is not None:
             raise Duplicate(
@@ -187,6 +188,14 @@ def _insert(comment, verdict, base_url):
             # Queued in this transaction: sent by the worker once, and only if this commits.
             tasks.email_pending_comment.defer(comment_id=comment.pk, base_url=base_url)
     return comment
+
+
+def _hang(comment):
+    """Hang a reply where the thread takes it, remembering the comment it answers: a reply to
+    the deepest level becomes that comment's sibling (``Comment.reply_parent``)."""
+    if comment.parent_id:
+        comment.in_reply_to = comment.parent
+        comment.parent = comment.parent.reply_parent()
 
 
 def _store_new(comment, actor):
