@@ -1,7 +1,8 @@
 """Build one page of a post's discussion as a tree, in a fixed number of queries.
 
-Top-level comments are paginated (oldest first); each page then loads every reply of
-its top-level comments in one query through ``root``, whatever the depth.
+Top-level comments are paginated (oldest first, or newest first if the reader asks); each
+page then loads every reply of its top-level comments in one query through ``root``, whatever
+the depth, oldest first.
 """
 
 import json
@@ -18,7 +19,7 @@ from blog import pagecache
 from .closing import discussion_of, state_of
 from .forms import CommentForm, issue
 from .models import Comment
-from .page_parts import REPLY_PARAM, page_number
+from .page_parts import REPLY_PARAM, newest_first, page_number
 from .services import allowed_actions
 from .viewer import Viewer
 
@@ -27,22 +28,25 @@ REMEMBER_SALT = "comments.remember"
 REMEMBERED_FIELDS = ("author_name", "author_email", "author_url")
 
 
-def thread_page(post, viewer, state, number=None):
+def thread_page(post, viewer, state, number=None, newest=False):
     """The requested page of top-level comments, each with ``children`` filled in.
 
     A comment the viewer may not read, kept because replies they can read hang from it, is
     marked ``removed`` and shows as a placeholder, at any depth; a comment removed with its
-    replies hidden takes its sub-thread out of view.
+    replies hidden takes its sub-thread out of view. ``newest``: the newest threads first.
     """
     comments = Comment.objects.filter(post=post)
-    paginator = Paginator(comments.threads_visible_to(viewer), settings.COMMENTS_PER_PAGE)
-    page = paginator.get_page(number)
+    threads = comments.threads_visible_to(viewer)
+    if newest:
+        threads = threads.order_by("-created_at", "-id")
+    page = Paginator(threads, settings.COMMENTS_PER_PAGE).get_page(number)
     roots = list(page.object_list)
     replies = list(comments.filter(root__in=roots)) if roots else []
     children = {}
     for reply in replies:
         children.setdefault(reply.parent_id, []).append(reply)
     page.object_list = _prune(roots, children, viewer, state)
+    _name_answered(page.object_list)
     return page
 
 
@@ -74,6 +78,15 @@ def _prune(comments, children, viewer, state, hidden=False, locked=False):
     return kept
 
 
+def _name_answered(comments):
+    """A reply hung beside the comment it answers (at the deepest level) learns that comment
+    as ``answers``, if this page shows it: the thread says "in reply to" its author."""
+    shown = {comment.pk: comment for comment in _walk(comments) if not comment.removed}
+    for comment in shown.values():
+        answered = comment.in_reply_to_id
+        comment.answers = shown.get(answered) if answered != comment.parent_id else None
+
+
 def remembered_author(request):
     """Name, email and website saved by a reader who ticked "remember me"."""
     data = request.get_signed_cookie(REMEMBER_COOKIE, default=None, salt=REMEMBER_SALT)
@@ -96,14 +109,24 @@ def counts_of(post):
     )
 
 
-def _find(page, pk):
-    stack = list(page.object_list)
+def page_counts(post):
+    """``counts_of(post)``, asked once per post page: its header and its discussion share them."""
+    if not hasattr(post, "comment_counts"):
+        post.comment_counts = counts_of(post)
+    return post.comment_counts
+
+
+def _walk(comments):
+    """The comments and all their replies, at any depth."""
+    stack = list(comments)
     while stack:
         comment = stack.pop()
-        if comment.pk == pk:
-            return comment
+        yield comment
         stack.extend(comment.children)
-    return None
+
+
+def _find(page, pk):
+    return next((comment for comment in _walk(page.object_list) if comment.pk == pk), None)
 
 
 def _reply_target(parent_id, page):
@@ -150,12 +173,14 @@ def discussion_context(request, post, form=None, shared=False):
     """
     viewer = Viewer() if shared else Viewer.of(request)
     state = state_of(post, discussion_of(post))
-    page = thread_page(post, viewer, state, page_number(request))
+    newest = newest_first(request)
+    page = thread_page(post, viewer, state, page_number(request), newest)
     context = {
         "post": post,
         "viewer": viewer,
         "comment_page": page,
-        "counts": counts_of(post),
+        "newest_first": newest,  # carried by the discussion's links: pages, replies
+        "counts": page_counts(post),
         "discussion": state,
         "discussion_closed": state.closed,
         "shared_page": shared,
@@ -182,6 +207,8 @@ def _render_thread(request, context):
                 "comments": page.object_list,
                 "post_url": post.get_absolute_url(),
                 "page_number": page.number,
+                "newest_first": context["newest_first"],
+                "gravatar": settings.COMMENTS_GRAVATAR,
                 "moderates": context["viewer"].moderates,
                 "reply_to": context["reply_to"],
                 "reply_form": reply_form,

@@ -84,6 +84,11 @@ class Comment(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="thread"
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The comment answered, which is not the parent when the deepest level hung the reply
+    # beside it (``reply_parent``): the page then says whom it answers.
+    in_reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     author_name = models.CharField("name", max_length=100)
     author_email = models.EmailField("email")

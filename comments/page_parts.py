@@ -3,11 +3,12 @@
 The blog caches what every reader of a post page sees alike (``blog/pagecache.py``) and asks
 each app that adds to the page for its part of the key (``settings.POST_PAGE_PARTS``). The
 discussion's part is its version, counted up by every change readers see
-(``services._begin_change``), whether it is open, and the page of comments; it holds until
-the discussion closes by the clock. Readers who see more than the others get no part: their
-page is rendered for them.
+(``services._begin_change``), whether it is open, the page of comments, their order and the
+kind of avatars; it holds until the discussion closes by the clock. Readers who see more than
+the others get no part: their page is rendered for them.
 """
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,6 +19,9 @@ from .viewer import Viewer, number_in
 
 REPLY_PARAM = "replyto"
 PAGE_PARAM = "cpage"
+# Top-level comments oldest first unless ``?csort=newest``; permalinks use the oldest-first
+# pages, which new comments do not shift.
+SORT_PARAM, NEWEST = "csort", "newest"
 
 
 class DiscussionPart:
@@ -45,8 +49,17 @@ class DiscussionPart:
         state = state_of(post, discussion, now)
         version = discussion.version if discussion else 0
         page = page_number(request)
-        key = f"discussion:{version}:{'closed' if state.closed else 'open'}:{page}"
+        order = NEWEST if newest_first(request) else "oldest"
+        avatars = "gravatar" if settings.COMMENTS_GRAVATAR else "initials"
+        key = (
+            f"discussion:{version}:{'closed' if state.closed else 'open'}:{page}:{order}:{avatars}"
+        )
         return key, changes_at(post, discussion, now)
+
+
+def newest_first(request):
+    """Did the reader ask for the newest top-level comments first? (Anything else: oldest.)"""
+    return request.GET.get(SORT_PARAM) == NEWEST
 
 
 def page_number(request):

@@ -169,6 +169,7 @@ def import_comment(comment, reason):
     with transaction.atomic():
         _begin_change(comment.post_id, seen=False)  # counted by _store_new if published
         comment.status_reason = reason
+        _hang(comment)
         _store_new(comment, actor=None)
     return comment
 
@@ -183,7 +184,7 @@ def _insert(comment, verdict, base_url):
             raise DiscussionClosed("Comments are closed on this post.")
         if comment.parent_id:
             _check_parent(comment.parent)
-            comment.parent = comment.parent.reply_parent()
+        _hang(comment)
         duplicate = _duplicate_of(comment)
         if duplicate is not None:
             raise Duplicate(
@@ -195,6 +196,14 @@ def _insert(comment, verdict, base_url):
             # Queued in this transaction: sent by the worker once, and only if this commits.
             tasks.email_pending_comment.defer(comment_id=comment.pk, base_url=base_url)
     return comment
+
+
+def _hang(comment):
+    """Hang a reply where the thread takes it, remembering the comment it answers: a reply to
+    the deepest level becomes that comment's sibling (``Comment.reply_parent``)."""
+    if comment.parent_id:
+        comment.in_reply_to = comment.parent
+        comment.parent = comment.parent.reply_parent()
 
 
 def _store_new(comment, actor):

@@ -13,6 +13,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import get_language
 from jinja2 import Environment
 
+from comments.avatars import avatar_of, gravatar_url
+
 
 def url(name, *args):
     return reverse(name, args=args)
@@ -37,5 +39,5 @@ def _day(day, language):
 def environment(**options):
     env = Environment(**options)
     env.globals["url"] = url
-    env.filters.update(isoformat=isoformat, when=when)
+    env.filters.update(isoformat=isoformat, when=when, avatar=avatar_of, gravatar=gravatar_url)
     return env

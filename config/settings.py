@@ -283,6 +283,13 @@ COMMENTS_DUPLICATE_WINDOW = env.int("COMMENTS_DUPLICATE_WINDOW", default=24 * 36
 COMMENTS_TRASH_DAYS = env.int("COMMENTS_TRASH_DAYS", default=30)
 # Minutes after posting in which a commenter may edit their comment (0: no editing).
 COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=15)
+# Avatars are initials drawn by the site. On, Gravatar's picture for the commenter's email covers
+# them: every reader's browser then asks gravatar.com, so it is off unless chosen, and the
+# policy names Gravatar only then (img-src also takes any HTTPS host for authors' images today;
+# Gravatar stays allowed if that is narrowed).
+COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
+if COMMENTS_GRAVATAR:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("https://gravatar.com")
 COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
 COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=60)
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).

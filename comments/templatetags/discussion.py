@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from comments.closing import changes_at, discussion_of
-from comments.discussion import blank_form, discussion_context, fresh_form, remembered_author
+from comments.discussion import (
+    blank_form,
+    discussion_context,
+    fresh_form,
+    page_counts,
+    remembered_author,
+)
 
 register = template.Library()
 
@@ -23,6 +29,12 @@ def discussion(context, post):
     }
 
 
+@register.simple_tag
+def response_count(post):
+    """The post's published comments, for its header: counted once, the discussion reuses it."""
+    return page_counts(post)["approved"]
+
+
 @register.simple_tag(takes_context=True)
 def comment_form(context, post):
     """The comment form: the page's own (a refused comment's text, a reply) or a fresh one;
@@ -37,6 +49,7 @@ def comment_form(context, post):
         "comment_form": form or fresh_form(request, post),
         "reply_to": context.get("reply_to"),
         "comment_page": context.get("comment_page"),
+        "newest_first": context.get("newest_first", False),
         "csrf_token": context.get("csrf_token"),
     }
     return render_to_string("comments/_form.html", form_context)
