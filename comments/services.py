@@ -21,6 +21,7 @@ from . import tasks
 from .closing import state_of
 from .models import Comment, Discussion, ModerationEvent, person_name
 from .moderation import Verdict, judge
+from .post_authors import signature
 
 Status = Comment.Status
 Action = ModerationEvent.Action
@@ -144,8 +145,9 @@ def submit(comment, *, trap=None, base_url=""):
 
 
 def reply_as_staff(parent, user, body):
-    """A moderator's reply, published at once and marked as staff."""
-    name = person_name(user)
+    """A moderator's reply, published at once and marked as staff (as the author on their
+    own post)."""
+    name, by_post_author = signature(user, parent.post)
     comment = Comment(
         post=parent.post,
         parent=parent,
@@ -154,6 +156,7 @@ def reply_as_staff(parent, user, body):
         author_email=user.email,
         body=body,
         by_staff=True,
+        by_post_author=by_post_author,
     )
     return _insert(comment, Verdict(Status.APPROVED, f"Reply from staff ({name})."), "")
 

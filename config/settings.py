@@ -278,6 +278,8 @@ COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
 COMMENTS_DUPLICATE_WINDOW = env.int("COMMENTS_DUPLICATE_WINDOW", default=24 * 3600)
 # Days a removed comment stays restorable before `empty_comment_trash` deletes it.
 COMMENTS_TRASH_DAYS = env.int("COMMENTS_TRASH_DAYS", default=30)
+# Authors approve, reject… the comments on their own posts (post page and admin queue).
+COMMENTS_AUTHORS_MODERATE = env.bool("COMMENTS_AUTHORS_MODERATE", default=False)
 COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
 COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=60)
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
