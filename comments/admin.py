@@ -6,9 +6,10 @@ Every change of status goes through ``comments.services``; this module only asks
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -27,6 +28,7 @@ from .admin_tasks import JobAdmin  # noqa: F401  (registers the queue's list in 
 from .admin_tuning import NarrowForm, fix_buttons
 from .decisions import back, decide, switch_replies
 from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
+from .post_authors import moderates, moderates_every_post
 
 Status = Comment.Status
 Action = ModerationEvent.Action
@@ -139,6 +141,9 @@ def _apply(modeladmin, request, queryset, action, **options):
     """Apply ``action`` to each selected comment; report the ones it did not apply to."""
     done, refused = 0, []
     for comment in queryset.order_by():
+        if not comment.moderatable:
+            refused.append(f"Comment #{comment.pk} is on another author's post: not changed.")
+            continue
         try:
             services.moderate(comment, action, request.user, **options)
             done += 1
@@ -321,11 +326,29 @@ class CommentAdmin(admin.ModelAdmin):
 
     # --- Permissions ---------------------------------------------------------------------------
 
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("comments.moderate_comment")
+    def moderates_every_post(self, request):
+        """Moderators act on every comment, and alone see what commenters shared with them
+        (email, IP address, user agent), the blocklist and the staff reply: an author who
+        moderates their posts judges what was said, not who said it."""
+        return moderates_every_post(request.user)
+
+    def has_moderate_permission(self, request, obj=None):
+        """Moderators decide on every comment; with ``COMMENTS_AUTHORS_MODERATE`` an author on
+        those of their own posts (``obj``'s post; with no ``obj``, on some)."""
+        if self.moderates_every_post(request):
+            return True
+        if obj is None:
+            # A queue of one's own posts' comments is all theirs to decide; someone who sees
+            # every comment (an editor) decides only if they write posts too.
+            return settings.COMMENTS_AUTHORS_MODERATE and (
+                not self.sees_every_comment(request) or hasattr(request.user, "author")
+            )
+        return moderates(request.user, obj.post)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self.has_moderate_permission(request)
+        if self.moderates_every_post(request):
+            return super().has_change_permission(request, obj)
+        return self.has_moderate_permission(request, obj)  # an author's decision, or nothing
 
     def has_add_permission(self, request):
         return False  # Comments come from readers, through the site.
@@ -335,7 +358,7 @@ class CommentAdmin(admin.ModelAdmin):
         allowed = super().has_delete_permission(request, obj)
         return (
             allowed
-            and self.has_moderate_permission(request)
+            and self.moderates_every_post(request)
             and (obj is None or (obj.status == Status.TRASH and not services.holds_up(obj)))
         )
 
@@ -350,19 +373,19 @@ class CommentAdmin(admin.ModelAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         """No filtering by a private field in the URL (that would reveal it letter by letter)."""
         if lookup.split("__")[0] in PRIVATE_FIELDS and not (
-            request is not None and self.has_moderate_permission(request)
+            request is not None and self.moderates_every_post(request)
         ):
             return False
         return super().lookup_allowed(lookup, value, request)
 
     def get_search_fields(self, request):
-        if self.has_moderate_permission(request):
+        if self.moderates_every_post(request):
             return self.search_fields
         return [field for field in self.search_fields if field not in PRIVATE_FIELDS]
 
     def get_fieldsets(self, request, obj=None):
         """Emails and network origins are for moderators; authors read the conversation."""
-        if self.has_moderate_permission(request):
+        if self.moderates_every_post(request):
             return self.fieldsets
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f not in PRIVATE_FIELDS]})
@@ -374,14 +397,16 @@ class CommentAdmin(admin.ModelAdmin):
         return [*self.readonly_fields, "author_name", "author_email", "author_url", "body"]
 
     def get_list_display(self, request):
-        if self.has_moderate_permission(request):
+        if self.moderates_every_post(request):
             return ["comment_cell", "status_cell", "row_actions", "commenter"]
+        if self.has_moderate_permission(request):
+            return ["comment_cell", "status_cell", "row_actions"]
         return self.list_display
 
     # --- The queue -----------------------------------------------------------------------------
 
     def sees_every_comment(self, request):
-        return self.has_moderate_permission(request) or sees_all_posts(request.user)
+        return self.moderates_every_post(request) or sees_all_posts(request.user)
 
     def queue(self, request):
         """The comments this person may list: all of them, or an author's on their posts."""
@@ -394,12 +419,18 @@ class CommentAdmin(admin.ModelAdmin):
         queryset = self.queue(request).annotate(
             has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk")))
         )
-        if self.has_moderate_permission(request):
+        if self.moderates_every_post(request):
             return queryset.annotate(
+                moderatable=Value(True),
+                tunes_rules=Value(True),  # the fixes beside Approve change site-wide rules
                 approved_by_email=_history_count(Status.APPROVED),
                 pending_by_email=_history_count(Status.PENDING),
                 spam_by_email=_history_count(Status.SPAM),
             )
+        if self.has_moderate_permission(request):
+            # An author who also sees others' posts (an editor) acts on their own only.
+            own_post = ExpressionWrapper(Q(post__author__user=request.user), BooleanField())
+            return queryset.annotate(moderatable=own_post)
         return queryset
 
     def get_ordering(self, request):
@@ -468,7 +499,8 @@ class CommentAdmin(admin.ModelAdmin):
                 comment.parent.author_name,
                 Truncator(comment.parent.body).chars(160),
             )
-        staff = mark_safe(' <span class="queue-badge">Staff</span>') if comment.by_staff else ""
+        label = "Author" if comment.by_post_author else "Staff" if comment.by_staff else ""
+        badge = format_html(' <span class="queue-badge">{}</span>', label) if label else ""
         # Readers' pages show approved comments; moderators reach the others from the row.
         on_site = (
             format_html(' · <a href="{}">View on site</a>', comment.get_absolute_url())
@@ -481,7 +513,7 @@ class CommentAdmin(admin.ModelAdmin):
             '{}<div class="queue-body">{}</div>'
             '<p class="queue-links"><a href="{}">Details and history</a>{}</p>',
             comment.author_name,
-            staff,
+            badge,
             reverse("admin:blog_post_change", args=[comment.post_id]),
             comment.post,
             comment.created_at.isoformat(),
@@ -527,6 +559,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Decide")
     def row_actions(self, comment):
+        if not comment.moderatable:
+            return "—"  # another author's post
         # The status shown travels with the press, so a decision made meanwhile is kept.
         act = f"{reverse('admin:comments_comment_act', args=[comment.pk])}?from={comment.status}"
         buttons = []
@@ -555,7 +589,7 @@ class CommentAdmin(admin.ModelAdmin):
                     label,
                 )
             )
-            if action == Action.APPROVE:
+            if action == Action.APPROVE and getattr(comment, "tunes_rules", False):
                 buttons.append(fix_buttons(comment))
         if not comment.is_approved:
             buttons.append(format_html('<a href="{}">View on site</a>', comment.get_absolute_url()))
@@ -626,15 +660,17 @@ class CommentAdmin(admin.ModelAdmin):
         """The moderation log records decisions; there is nothing else to log here."""
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        if obj is not None and self.has_moderate_permission(request):
-            context["reply_url"] = reverse("admin:comments_comment_reply", args=[obj.pk])
-            context["may_reply"] = obj.accepts_replies
+        if obj is not None and self.has_moderate_permission(request, obj):
             context["decide"] = [
                 (action, services.TRANSITIONS[action].label)
                 for action in services.allowed_actions(obj)
             ]
             context["act_url"] = reverse("admin:comments_comment_act", args=[obj.pk])
             context["remove_url"] = reverse("admin:comments_comment_remove", args=[obj.pk])
+        if obj is not None and self.moderates_every_post(request):
+            context["reply_url"] = reverse("admin:comments_comment_reply", args=[obj.pk])
+            context["may_reply"] = obj.accepts_replies
+            context["block_url"] = reverse("admin:comments_comment_block", args=[obj.pk])
             context["replies_url"] = reverse("admin:comments_comment_replies", args=[obj.pk])
             context["fixes"] = tuning.fixes_for(obj)
             context["tune_url"] = reverse("admin:comments_comment_tune", args=[obj.pk])
@@ -658,10 +694,18 @@ class CommentAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _moderated_comment(self, request, pk):
-        if not self.has_moderate_permission(request):
+    def _moderated_comment(self, request, pk, moderators_only=False):
+        """Comment ``pk``, if this person may act on it: 403, or 404 outside their queue.
+
+        ``moderators_only``: the blocklist and the staff reply, not an author's tools.
+        """
+        allowed = self.moderates_every_post if moderators_only else self.has_moderate_permission
+        if not allowed(request):
             raise PermissionDenied
-        return get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+        comment = get_object_or_404(self.queue(request).select_related("post__author"), pk=pk)
+        if not self.has_moderate_permission(request, comment):
+            raise PermissionDenied
+        return comment
 
     def act_view(self, request, pk):
         """One decision on one comment: a row button, a key, or the comment's page."""
@@ -677,14 +721,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     def replies_view(self, request, pk):
         """Close or reopen the replies under one comment."""
-        comment = self._moderated_comment(request, pk)
+        comment = self._moderated_comment(request, pk, moderators_only=True)
         if request.method == "POST":
             switch_replies(request, comment)
         return redirect("admin:comments_comment_change", pk)
 
     def tune_view(self, request, pk):
         """A fix beside Approve: tune the rule that held the comment, and approve it."""
-        comment = self._moderated_comment(request, pk)
+        comment = self._moderated_comment(request, pk, moderators_only=True)
         if request.method != "POST":
             return redirect("admin:comments_comment_change", pk)
         try:
@@ -705,7 +749,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def narrow_view(self, request, pk):
         """Narrow the blocklist entry that held a comment so it lets this one through."""
-        comment = self._moderated_comment(request, pk)
+        comment = self._moderated_comment(request, pk, moderators_only=True)
         term = BlockedTerm.objects.filter(pk=comment.hold_detail.get("term")).first()
         if term is None or "narrow" not in {fix.code for fix in tuning.fixes_for(comment)}:
             self.message_user(
@@ -776,7 +820,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def reply_view(self, request, pk):
         """A moderator answers from the admin, as themselves, published at once."""
-        comment = self._moderated_comment(request, pk)
+        comment = self._moderated_comment(request, pk, moderators_only=True)
         if request.method != "POST":
             return redirect("admin:comments_comment_change", pk)
         body = request.POST.get("body", "").strip()
@@ -799,7 +843,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def block_view(self, request, pk):
         """Block a commenter's email or address, after seeing what else that would catch."""
-        comment = self._moderated_comment(request, pk)
+        comment = self._moderated_comment(request, pk, moderators_only=True)
         candidates = _block_candidates(comment)
         if request.method == "POST":
             chosen = {term.kind: term for term, _ in candidates}.get(request.POST.get("kind"))

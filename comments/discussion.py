@@ -171,7 +171,7 @@ def discussion_context(request, post, form=None, shared=False):
     ``shared``: what every reader sees (``blog/pagecache.py``), with no reader in it; the
     comment form is then a slot, filled per request.
     """
-    viewer = Viewer() if shared else Viewer.of(request)
+    viewer = Viewer() if shared else Viewer.of(request, post)
     state = state_of(post, discussion_of(post))
     newest = newest_first(request)
     page = thread_page(post, viewer, state, page_number(request), newest)

@@ -20,7 +20,7 @@ def edit_comment(request, pk):
     own comments; to anyone else the page does not exist.
     """
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
-    if not Viewer.of(request).wrote(comment):
+    if not Viewer.of(request, comment.post).wrote(comment):
         raise Http404("No such comment.")
     was = comment.status
     form = EditForm(request.POST or None, instance=comment)

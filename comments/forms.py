@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 
 from .models import Comment
 from .moderation import Rule, Verdict, hold
+from .post_authors import signature
 from .sanitize import render_comment_html
 
 FORM_SALT = "comments.form"
@@ -178,6 +180,11 @@ class CommentForm(forms.ModelForm):
             )
         return parent
 
+    @cached_property
+    def signed_as(self):
+        """How a logged-in member's comment will be signed ("Commenting as…")."""
+        return signature(self.user, self.post)
+
     @property
     def trap(self):
         """The verdict of the bot check this submission tripped, or None.
@@ -215,7 +222,7 @@ class CommentForm(forms.ModelForm):
         comment.form_token = digest(issued) if issued else ""
         if self.user:
             comment.user = self.user
-            name = self.user.get_full_name() or self.user.get_username()
+            name, comment.by_post_author = self.signed_as
             comment.author_name = name[: Comment._meta.get_field("author_name").max_length]
             comment.author_email = self.user.email
         if commit:

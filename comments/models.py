@@ -131,6 +131,11 @@ class Comment(models.Model):
     by_staff = models.BooleanField(
         default=False, editable=False, help_text="Written by a moderator, shown as staff."
     )
+    by_post_author = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Written by the post's author, logged in: shown with their byline and a badge.",
+    )
     replies_hidden = models.BooleanField(
         default=False, editable=False, help_text="Removed with its replies hidden from readers."
     )

@@ -31,11 +31,11 @@ class DiscussionPart:
     def __call__(self, request, post):
         """(key, expires) for ``post``'s discussion as readers see it, or None for this one.
 
-        None for moderators (pending comments and controls in place), a reader whose own
-        comment awaits moderation here or may still be edited ("Edit"), and a reply form
-        opened without JavaScript.
+        None for moderators, the post's author among them when authors moderate (pending
+        comments and controls in place), a reader whose own comment awaits moderation here or
+        may still be edited ("Edit"), and a reply form opened without JavaScript.
         """
-        viewer = Viewer.of(request)
+        viewer = Viewer.of(request, post)
         if viewer.moderates or number_in(request.GET.get(REPLY_PARAM, "")) is not None:
             return None
         now = timezone.now()

@@ -25,6 +25,7 @@ from .closing import Why, closed_q, state_of
 from .forms import fingerprint
 from .models import Comment, CommentRevision, Discussion, ModerationEvent, person_name
 from .moderation import Verdict, judge, judge_edit
+from .post_authors import signature
 
 Status = Comment.Status
 Action = ModerationEvent.Action
@@ -150,8 +151,9 @@ def submit(comment, *, trap=None, elapsed=None, base_url=""):
 
 
 def reply_as_staff(parent, user, body):
-    """A moderator's reply, published at once and marked as staff."""
-    name = person_name(user)
+    """A moderator's reply, published at once and marked as staff (as the author on their
+    own post)."""
+    name, by_post_author = signature(user, parent.post)
     comment = Comment(
         post=parent.post,
         parent=parent,
@@ -160,6 +162,7 @@ def reply_as_staff(parent, user, body):
         author_email=user.email,
         body=body,
         by_staff=True,
+        by_post_author=by_post_author,
     )
     return _insert(comment, Verdict(Status.APPROVED, f"Reply from staff ({name})."), "")
 

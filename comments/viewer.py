@@ -1,8 +1,9 @@
 """Who is looking at a discussion: what they see, where they may reply, where a comment is.
 
 Readers see approved comments and their own comments awaiting moderation (remembered in
-a signed cookie). Moderators also see every pending comment in place, and a removed or spam
-comment they asked for by its "View on site" link (``?reveal=<id>``).
+a signed cookie). Moderators (and, with ``COMMENTS_AUTHORS_MODERATE``, the post's author)
+also see every pending comment in place, and a removed or spam comment they asked for by its
+"View on site" link (``?reveal=<id>``).
 """
 
 import json
@@ -13,6 +14,7 @@ from django.db.models import Q
 from . import editing
 from .closing import may_switch
 from .models import Comment
+from .post_authors import moderates
 
 # The comments a browser wrote, in a signed cookie: no session (no query, no session row)
 # for a reader who only comments, and a page cache that sees only cookies.
@@ -44,17 +46,19 @@ def own_comments_with(request, comment):
 
 
 class Viewer:
-    def __init__(self, user=None, own_ids=(), revealed=None):
+    """``post``: the discussion looked at; its author may moderate it (``post_authors``)."""
+
+    def __init__(self, user=None, own_ids=(), revealed=None, post=None):
         self.user = user
         self.own_ids = frozenset(own_ids)
-        self.moderates = bool(user) and user.has_perm("comments.moderate_comment")
+        self.moderates = bool(user) and moderates(user, post)
         # The page's switch is part of the moderator's controls (editors switch in the admin).
         self.closes_discussions = self.moderates and may_switch(user)
         self.revealed = revealed if self.moderates else None
 
     @classmethod
-    def of(cls, request):
-        return cls(request.user, own_comment_ids(request), _revealed(request))
+    def of(cls, request, post):
+        return cls(request.user, own_comment_ids(request), _revealed(request), post)
 
     def sees_q(self):
         """The rule of ``sees``, as a filter."""

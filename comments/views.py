@@ -17,6 +17,7 @@ from .decisions import decide, switch, switch_replies
 from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS, counts_of
 from .forms import CommentForm, digest
 from .models import Comment
+from .post_authors import moderates
 from .ratelimit import allow_post, client_ip
 from .viewer import OWN_COOKIE, Viewer, own_comment_ids, own_comments_with, own_salt
 
@@ -35,7 +36,7 @@ YEAR = 365 * 24 * 3600
 def post_comment(request, slug):
     """Store a comment, or re-render the post with the reader's text and the errors."""
     try:
-        post = Post.objects.published().select_related("discussion").at_slug(slug)
+        post = Post.objects.published().select_related("discussion", "author").at_slug(slug)
     except Post.DoesNotExist:
         raise Http404("No such post.") from None
     ip = client_ip(request)
@@ -105,7 +106,7 @@ def _after_posting(request, comment):
 def redirect_to_own(request, comment):
     """To ``comment`` in place, remembered among this browser's own comments (its cookie)."""
     own = own_comments_with(request, comment)
-    response = redirect(Viewer(request.user, own).location_of(comment))
+    response = redirect(Viewer(request.user, own, post=comment.post).location_of(comment))
     response.set_signed_cookie(
         OWN_COOKIE, json.dumps(own), salt=own_salt(request.user), max_age=YEAR, **_cookie_flags()
     )
@@ -134,8 +135,8 @@ def permalink(request, pk):
 
 def readable_comment(request, pk):
     """The comment ``pk`` and its reader, if they may read it in place (404 otherwise)."""
-    comment = get_object_or_404(Comment.objects.select_related("post", "root"), pk=pk)
-    viewer = Viewer(request.user, own_comment_ids(request), revealed=comment.pk)
+    comment = get_object_or_404(Comment.objects.select_related("post__author", "root"), pk=pk)
+    viewer = Viewer(request.user, own_comment_ids(request), comment.pk, comment.post)
     posts = Post.objects.visible_to(request.user)
     if not viewer.sees_in_place(comment) or not posts.filter(pk=comment.post_id).exists():
         raise Http404("No such comment.")
@@ -144,26 +145,34 @@ def readable_comment(request, pk):
 
 @require_POST
 def moderate(request, pk):
-    """Approve, reject, mark as spam… a comment from the post's page."""
-    if not request.user.has_perm("comments.moderate_comment"):
-        raise PermissionDenied
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    """Approve, reject, mark as spam… a comment from the post's page (moderators, and the
+    post's author when authors moderate their posts)."""
+    comment = _moderated(request, pk)
     return decide(request, comment, _in_place, _counts_on_post)
 
 
 @require_POST
 def replies_switch(request, pk):
-    """Close or reopen the replies under one comment, from the post's page."""
-    if not request.user.has_perm("comments.moderate_comment"):
-        raise PermissionDenied
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    """Close or reopen the replies under one comment, from the post's page (whoever
+    moderates it)."""
+    comment = _moderated(request, pk)
     switch_replies(request, comment)
     return redirect(_in_place(request, comment))
 
 
+def _moderated(request, pk):
+    """Comment ``pk``, if this person moderates its post (403 otherwise)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    comment = get_object_or_404(Comment.objects.select_related("post__author"), pk=pk)
+    if not moderates(request.user, comment.post):
+        raise PermissionDenied
+    return comment
+
+
 def _in_place(request, comment):
     """Back to the comment on its page, shown even if the decision hid it from readers."""
-    return Viewer(request.user, revealed=comment.pk).location_of(comment)
+    return Viewer(request.user, revealed=comment.pk, post=comment.post).location_of(comment)
 
 
 def _counts_on_post(comment):

@@ -290,6 +290,8 @@ COMMENTS_EDIT_MINUTES = env.int("COMMENTS_EDIT_MINUTES", default=15)
 COMMENTS_GRAVATAR = env.bool("COMMENTS_GRAVATAR", default=False)
 if COMMENTS_GRAVATAR:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("https://gravatar.com")
+# Authors approve, reject… the comments on their own posts (post page and admin queue).
+COMMENTS_AUTHORS_MODERATE = env.bool("COMMENTS_AUTHORS_MODERATE", default=False)
 COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
 COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=60)
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).

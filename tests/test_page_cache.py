@@ -479,10 +479,13 @@ def test_an_own_pending_comment_shows_to_its_writer_alone(post, comment_data, wr
     assert "awaiting moderation" not in pages[other]
 
 
-def test_an_own_pending_comment_leaves_with_its_writer(post, comment_data, author, reader):
+def test_an_own_pending_comment_leaves_with_its_writer(
+    post, comment_data, reader, django_user_model
+):
     """On a shared computer, the next person (signed out, or another account) does not see
     the comment the last one left awaiting moderation."""
-    browser = logged_in(author.user)
+    # Not the post's author: their comments are published at once.
+    browser = logged_in(django_user_model.objects.create_user("sam", password="pw", is_staff=True))
     browser.post(comment_url(post), comment_data(post, body="Mine, held."))
     assert "Mine, held." in text(read(browser, post))
     assert browser.post("/admin/logout/").status_code == 200  # the session cookie goes
