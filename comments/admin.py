@@ -26,6 +26,7 @@ from .admin_posts import event_table
 from .admin_tasks import JobAdmin  # noqa: F401  (registers the queue's list in its CSP-safe form)
 from .decisions import decide
 from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
+from .reply_emails import site_url
 
 Status = Comment.Status
 Action = ModerationEvent.Action
@@ -139,7 +140,7 @@ def _apply(modeladmin, request, queryset, action, **options):
     done, refused = 0, []
     for comment in queryset.order_by():
         try:
-            services.moderate(comment, action, request.user, **options)
+            services.moderate(comment, action, request.user, base_url=site_url(request), **options)
             done += 1
         except services.NotAllowed as refusal:
             refused.append(str(refusal))
@@ -582,7 +583,11 @@ class CommentAdmin(admin.ModelAdmin):
             before = form.initial["status"]
             try:
                 services.moderate(
-                    obj, action_for(before, obj.status), request.user, expected=before
+                    obj,
+                    action_for(before, obj.status),
+                    request.user,
+                    expected=before,
+                    base_url=site_url(request),
                 )
             except services.NotAllowed as refusal:  # decided in the instant since the check
                 self.message_user(request, str(refusal), messages.ERROR)
@@ -674,7 +679,7 @@ class CommentAdmin(admin.ModelAdmin):
             self.message_user(request, "Write a reply first.", messages.ERROR)
             return redirect("admin:comments_comment_change", pk)
         try:
-            reply = services.reply_as_staff(comment, request.user, body)
+            reply = services.reply_as_staff(comment, request.user, body, site_url(request))
         except services.NotAllowed as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
             return redirect("admin:comments_comment_change", pk)

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import tasks
+from . import subscriptions, tasks
 from .closing import state_of
 from .models import Comment, Discussion, ModerationEvent, person_name
 from .moderation import Verdict, judge
@@ -126,12 +126,13 @@ RETURNING *
 # --- Comments ----------------------------------------------------------------------------------
 
 
-def submit(comment, *, trap=None, base_url=""):
+def submit(comment, *, trap=None, base_url="", wants=""):
     """Judge and store a new comment, unless its discussion is closed or it is a duplicate.
 
     ``trap`` is a tripped bot check (a ``Verdict``), ``base_url`` the site's address for the
-    moderators' email. Raises ``DiscussionClosed``, ``Duplicate``, or ``NotAllowed`` when the
-    comment answered no longer takes replies.
+    emails, ``wants`` the notifications the commenter asked for (``Subscription.Wants``).
+    Raises ``DiscussionClosed``, ``Duplicate``, or ``NotAllowed`` when the comment answered no
+    longer takes replies.
     """
     # Judged first: the moderation rules' queries need not hold the lock.
     if trap and trap.status == Status.SPAM:
@@ -140,10 +141,10 @@ def submit(comment, *, trap=None, base_url=""):
         verdict = judge(comment)
         if trap and verdict.status != Status.SPAM:
             verdict = trap  # a suspicious form waits for a moderator, whoever sent it
-    return _insert(comment, verdict, base_url)
+    return _insert(comment, verdict, base_url, wants)
 
 
-def reply_as_staff(parent, user, body):
+def reply_as_staff(parent, user, body, base_url=""):
     """A moderator's reply, published at once and marked as staff."""
     name = person_name(user)
     comment = Comment(
@@ -155,7 +156,7 @@ def reply_as_staff(parent, user, body):
         body=body,
         by_staff=True,
     )
-    return _insert(comment, Verdict(Status.APPROVED, f"Reply from staff ({name})."), "")
+    return _insert(comment, Verdict(Status.APPROVED, f"Reply from staff ({name})."), base_url)
 
 
 def import_comment(comment, reason):
@@ -167,12 +168,13 @@ def import_comment(comment, reason):
     return comment
 
 
-def _insert(comment, verdict, base_url):
+def _insert(comment, verdict, base_url, wants=""):
     comment.status, comment.status_reason = verdict.status, verdict.reason
     with transaction.atomic():
         discussion = _begin_change(comment.post_id, seen=comment.status == Status.APPROVED)
         if state_of(comment.post, discussion).closed:
             raise DiscussionClosed("Comments are closed on this post.")
+        answered_id = comment.parent_id
         if comment.parent_id:
             _check_parent(comment.parent_id)
             comment.parent = comment.parent.reply_parent()
@@ -183,9 +185,16 @@ def _insert(comment, verdict, base_url):
                 same_form=bool(comment.form_token) and (duplicate.form_token == comment.form_token),
             )
         _store_new(comment, actor=comment.user)
+        subscriptions.request(comment, wants)
         if comment.status == Status.PENDING:
             # Queued in this transaction: sent by the worker once, and only if this commits.
             tasks.email_pending_comment.defer(comment_id=comment.pk, base_url=base_url)
+        elif comment.status == Status.APPROVED:
+            tasks.announce_comment.defer(
+                comment_id=comment.pk,
+                base_url=base_url,
+                answered_id=answered_id if answered_id != comment.parent_id else None,
+            )
     return comment
 
 
@@ -226,12 +235,13 @@ def _duplicate_of(comment):
     return recent.order_by("-created_at").first()
 
 
-def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=None):
+def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=None, base_url=""):
     """Apply one moderation ``action`` (a ``ModerationEvent.Action``) to ``comment``.
 
     Raises ``NotAllowed`` when the comment's status does not allow it, or is no longer the
     ``expected`` one the moderator's screen showed (someone else decided meanwhile). The stored
-    ``status_reason`` always describes this latest decision.
+    ``status_reason`` always describes this latest decision. ``base_url``: the site's address,
+    for the emails a first publication sends.
     """
     rule = TRANSITIONS.get(action)
     if rule is None:
@@ -265,6 +275,8 @@ def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=
         )
         if removing and replies == RepliesFate.DELETE:
             _trash_replies(locked, by)
+        if target == Status.APPROVED:
+            _announce_first_publication(locked, action, base_url)
     comment.refresh_from_db()
     return comment
 
@@ -296,6 +308,15 @@ def _change(comment, target, action, by, reason, **fields):
         after=target,
         reason=reason,
     )
+
+
+def _announce_first_publication(comment, action, base_url):
+    """Queue the emails of a comment published for the first time (its author is told when a
+    moderator approved it); published again after being taken down, it is old news."""
+    if ModerationEvent.objects.filter(comment=comment, to_state=Status.APPROVED).count() == 1:
+        tasks.announce_comment.defer(
+            comment_id=comment.pk, base_url=base_url, held=action == Action.APPROVE
+        )
 
 
 def _count_seen(post_id):

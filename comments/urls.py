@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import subscription_views, views
 
 app_name = "comments"
 
@@ -9,4 +9,10 @@ urlpatterns = [
     path("posts/<slug:slug>/discussion/", views.discussion_switch, name="discussion"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/moderate/", views.moderate, name="moderate"),
+    path(
+        "comments/subscriptions/confirm/<str:token>/",
+        subscription_views.confirm,
+        name="confirm_subscription",
+    ),
+    path("comments/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
 ]

@@ -18,6 +18,7 @@ from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS, count
 from .forms import CommentForm, digest
 from .models import Comment
 from .ratelimit import allow_post, client_ip
+from .reply_emails import site_url
 from .viewer import OWN_COOKIE, Viewer, own_comment_ids, own_comments_with, own_salt
 
 CLOSED_MESSAGE = "Comments are closed on this post; your comment was not saved."
@@ -56,9 +57,13 @@ def post_comment(request, slug):
     browser = _browser_token(request)
     if form.user is None:
         comment.browser_key = digest(browser)
-    base_url = request.build_absolute_uri("/")[:-1]
     try:
-        services.submit(comment, trap=form.trap, base_url=base_url)
+        services.submit(
+            comment,
+            trap=form.trap,
+            base_url=site_url(request),
+            wants=form.cleaned_data.get("notify", ""),
+        )
     except services.DiscussionClosed:
         return _refuse_closed(request, post, form)
     except services.Duplicate as duplicate:

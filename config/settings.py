@@ -280,5 +280,7 @@ COMMENTS_DUPLICATE_WINDOW = env.int("COMMENTS_DUPLICATE_WINDOW", default=24 * 36
 COMMENTS_TRASH_DAYS = env.int("COMMENTS_TRASH_DAYS", default=30)
 COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
 COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=60)
+# Days a link confirming a reply-notification subscription stays valid.
+COMMENTS_CONFIRM_DAYS = env.int("COMMENTS_CONFIRM_DAYS", default=14)
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
