@@ -29,6 +29,7 @@ from .admin_tuning import NarrowForm, fix_buttons
 from .decisions import back, decide, switch_replies
 from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
 from .post_authors import moderates, moderates_every_post
+from .reply_emails import site_url
 
 Status = Comment.Status
 Action = ModerationEvent.Action
@@ -145,7 +146,7 @@ def _apply(modeladmin, request, queryset, action, **options):
             refused.append(f"Comment #{comment.pk} is on another author's post: not changed.")
             continue
         try:
-            services.moderate(comment, action, request.user, **options)
+            services.moderate(comment, action, request.user, base_url=site_url(request), **options)
             done += 1
         except services.NotAllowed as refusal:
             refused.append(str(refusal))
@@ -651,7 +652,11 @@ class CommentAdmin(admin.ModelAdmin):
             before = form.initial["status"]
             try:
                 services.moderate(
-                    obj, action_for(before, obj.status), request.user, expected=before
+                    obj,
+                    action_for(before, obj.status),
+                    request.user,
+                    expected=before,
+                    base_url=site_url(request),
                 )
             except services.NotAllowed as refusal:  # decided in the instant since the check
                 self.message_user(request, str(refusal), messages.ERROR)
@@ -828,7 +833,7 @@ class CommentAdmin(admin.ModelAdmin):
             self.message_user(request, "Write a reply first.", messages.ERROR)
             return redirect("admin:comments_comment_change", pk)
         try:
-            reply = services.reply_as_staff(comment, request.user, body)
+            reply = services.reply_as_staff(comment, request.user, body, site_url(request))
         except services.NotAllowed as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
             return redirect("admin:comments_comment_change", pk)

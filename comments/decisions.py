@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import services
 from .models import ModerationEvent
+from .reply_emails import site_url
 
 SWITCHES = {
     "close": (services.close, "The discussion is closed; the thread stays readable."),
@@ -39,7 +40,9 @@ def decide(request, comment, fallback, details):
     expected = request.POST.get("from") or request.GET.get("from") or None
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     try:
-        services.moderate(comment, action, request.user, expected=expected)
+        services.moderate(
+            comment, action, request.user, expected=expected, base_url=site_url(request)
+        )
     except services.NotAllowed as refusal:
         if wants_json:
             return JsonResponse({"error": str(refusal)}, status=409)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 
-from .models import Comment
+from .models import Comment, Subscription
 from .moderation import Rule, Verdict, hold
 from .post_authors import signature
 from .sanitize import render_comment_html
@@ -99,6 +99,15 @@ class CommentForm(forms.ModelForm):
         label="Remember my name, email and website on this browser",
         required=False,
     )
+    notify = forms.ChoiceField(
+        label="Email me",
+        choices=Subscription.Wants.choices,
+        required=False,
+        initial=Subscription.Wants.NOTHING,
+        widget=forms.RadioSelect,
+        help_text="Once your comment is published, we email you a link to confirm. "
+        "Every email has a link to stop them.",
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # Humans never see it (moved off-screen by CSS and hidden from assistive technology); the
     # name tempts bots, while browsers have no autofill rule for it.
@@ -130,6 +139,8 @@ class CommentForm(forms.ModelForm):
         if self.user:
             for name in ("author_name", "author_email", "author_url", "remember"):
                 del self.fields[name]
+            if not self.user.email:
+                del self.fields["notify"]  # nowhere to write to
         if not self.is_bound:
             self.initial["issued"] = issue(post)
 

@@ -515,3 +515,87 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.hits} until {self.window_ends:%H:%M:%S}"
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False)
+
+
+class Subscription(models.Model):
+    """An address that asked to be emailed about a discussion: replies to one comment, or
+    (``comment`` empty) every new comment on the post. Nothing is sent before ``confirmed_at``.
+
+    The confirmation request goes out only once ``requested_with``, the comment whose form
+    asked for it, is published: a held or spam comment makes nobody's inbox a target.
+    """
+
+    class Wants(models.TextChoices):
+        NOTHING = "", "Nothing"
+        REPLIES = "replies", "Replies to my comment"
+        ALL = "all", "Every new comment on this post"
+
+    email = models.EmailField(help_text="Lower-cased.")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        help_text="Whose replies are wanted; empty for the whole discussion.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    requested_with = models.ForeignKey(
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The comment whose publication sends the confirmation request.",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "post", "comment"],
+                nulls_distinct=False,  # one subscription to a whole discussion per address
+                name="subscription_unique",
+            )
+        ]
+        indexes = [
+            # Who is told about a new comment on a post.
+            models.Index(
+                fields=["post", "comment"],
+                condition=Q(confirmed_at__isnull=False),
+                name="subscription_confirmed_idx",
+            )
+        ]
+
+    def __str__(self):
+        what = f"replies to comment #{self.comment_id}" if self.comment_id else "every comment"
+        return f"{self.email}: {what} on “{self.post}”"
+
+    def get_absolute_url(self):
+        return self.comment.get_absolute_url() if self.comment_id else self.post.get_absolute_url()
+
+
+class OptOut(models.Model):
+    """An address that asked for no more email from the site, of any kind."""
+
+    email = models.EmailField(unique=True, help_text="Lower-cased.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = "opt-out"
+
+    def __str__(self):
+        return self.email

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from blog.models import Post
 
-from . import editing, tasks
+from . import editing, subscriptions, tasks
 from .closing import Why, closed_q, state_of
 from .forms import fingerprint
 from .models import Comment, CommentRevision, Discussion, ModerationEvent, person_name
@@ -132,12 +132,13 @@ RETURNING *
 # --- Comments ----------------------------------------------------------------------------------
 
 
-def submit(comment, *, trap=None, elapsed=None, base_url=""):
+def submit(comment, *, trap=None, elapsed=None, base_url="", wants=""):
     """Judge and store a new comment, unless its discussion is closed or it is a duplicate.
 
     ``trap`` is a tripped bot check (a ``Verdict``), ``elapsed`` the seconds the form was
-    open, ``base_url`` the site's address for the moderators' email. Raises
-    ``DiscussionClosed``, ``Duplicate``, or ``NotAllowed`` when the comment answered no
+    open, ``base_url`` the site's address for the emails, ``wants`` the notifications the
+    commenter asked for (``Subscription.Wants``). Raises ``DiscussionClosed``,
+    ``Duplicate``, or ``NotAllowed`` when the comment answered no
     longer takes replies.
     """
     # Judged first: the moderation rules' queries need not hold the lock.
@@ -147,10 +148,10 @@ def submit(comment, *, trap=None, elapsed=None, base_url=""):
         verdict = judge(comment, elapsed)
         if trap and verdict.status != Status.SPAM:
             verdict = trap  # a suspicious form waits for a moderator, whoever sent it
-    return _insert(comment, verdict, base_url)
+    return _insert(comment, verdict, base_url, wants)
 
 
-def reply_as_staff(parent, user, body):
+def reply_as_staff(parent, user, body, base_url=""):
     """A moderator's reply, published at once and marked as staff (as the author on their
     own post)."""
     name, by_post_author = signature(user, parent.post)
@@ -164,7 +165,7 @@ def reply_as_staff(parent, user, body):
         by_staff=True,
         by_post_author=by_post_author,
     )
-    return _insert(comment, Verdict(Status.APPROVED, f"Reply from staff ({name})."), "")
+    return _insert(comment, Verdict(Status.APPROVED, f"Reply from staff ({name})."), base_url)
 
 
 def import_comment(comment, reason):
@@ -177,7 +178,7 @@ def import_comment(comment, reason):
     return comment
 
 
-def _insert(comment, verdict, base_url):
+def _insert(comment, verdict, base_url, wants=""):
     comment.status, comment.status_reason = verdict.status, verdict.reason
     comment.hold_rule, comment.hold_detail = verdict.rule, verdict.detail
     with transaction.atomic():
@@ -195,9 +196,12 @@ def _insert(comment, verdict, base_url):
                 same_form=bool(comment.form_token) and (duplicate.form_token == comment.form_token),
             )
         _store_new(comment, actor=comment.user)
+        subscriptions.request(comment, wants)
         if comment.status == Status.PENDING:
             # Queued in this transaction: sent by the worker once, and only if this commits.
             tasks.email_pending_comment.defer(comment_id=comment.pk, base_url=base_url)
+        elif comment.status == Status.APPROVED:
+            tasks.announce_comment.defer(comment_id=comment.pk, base_url=base_url)
     return comment
 
 
@@ -310,12 +314,13 @@ def edit(comment, body, by=None):
     return locked
 
 
-def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=None):
+def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=None, base_url=""):
     """Apply one moderation ``action`` (a ``ModerationEvent.Action``) to ``comment``.
 
     Raises ``NotAllowed`` when the comment's status does not allow it, or is no longer the
     ``expected`` one the moderator's screen showed (someone else decided meanwhile). The stored
-    ``status_reason`` always describes this latest decision.
+    ``status_reason`` always describes this latest decision. ``base_url``: the site's address,
+    for the emails a first publication sends.
     """
     rule = TRANSITIONS.get(action)
     if rule is None:
@@ -349,6 +354,8 @@ def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=
         )
         if removing and replies == RepliesFate.DELETE:
             _trash_replies(locked, by)
+        if target == Status.APPROVED:
+            _announce_first_publication(locked, action, base_url)
     comment.refresh_from_db()
     return comment
 
@@ -382,6 +389,15 @@ def _change(comment, target, action, by, reason, **fields):
         after=target,
         reason=reason,
     )
+
+
+def _announce_first_publication(comment, action, base_url):
+    """Queue the emails of a comment published for the first time (its author is told when a
+    moderator approved it); published again after being taken down, it is old news."""
+    if ModerationEvent.objects.filter(comment=comment, to_state=Status.APPROVED).count() == 1:
+        tasks.announce_comment.defer(
+            comment_id=comment.pk, base_url=base_url, held=action == Action.APPROVE
+        )
 
 
 def _count_seen(post_id, active_at=None):

@@ -14,6 +14,7 @@ from procrastinate.contrib.django import app
 from . import services
 from .models import RateCounter
 from .notifications import notify_pending_comment
+from .reply_emails import announce
 
 # 14 retries over about nine hours: 2, 4, 8, … 16,384 s between attempts.
 EMAIL_RETRIES = RetryStrategy(max_attempts=14, exponential_wait=2)
@@ -23,6 +24,12 @@ EMAIL_RETRIES = RetryStrategy(max_attempts=14, exponential_wait=2)
 def email_pending_comment(comment_id, base_url):
     """Tell moderators and the post's author that a comment waits (raises to retry)."""
     notify_pending_comment(comment_id, base_url)
+
+
+@app.task(name="comments.announce", queue="emails", retry=EMAIL_RETRIES)
+def announce_comment(comment_id, base_url, held=False):
+    """Tell subscribers about a published comment, and its author (raises to retry)."""
+    announce(comment_id, base_url, held)
 
 
 @app.periodic(cron=settings.TASKS_STALLED_SWEEP_CRON)

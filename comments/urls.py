@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import edit_views, views
+from . import edit_views, subscription_views, views
 
 app_name = "comments"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("comments/<int:pk>/replies/", views.replies_switch, name="replies"),
     path("comments/<int:pk>/edit/", edit_views.edit_comment, name="edit"),
     path("comments/<int:pk>/history/", edit_views.history, name="history"),
+    path(
+        "comments/subscriptions/confirm/<str:token>/",
+        subscription_views.confirm,
+        name="confirm_subscription",
+    ),
+    path("comments/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
 ]

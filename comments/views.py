@@ -19,6 +19,7 @@ from .forms import CommentForm, digest
 from .models import Comment
 from .post_authors import moderates
 from .ratelimit import allow_post, client_ip
+from .reply_emails import site_url
 from .viewer import OWN_COOKIE, Viewer, own_comment_ids, own_comments_with, own_salt
 
 CLOSED_MESSAGE = "Comments are closed on this post; your comment was not saved."
@@ -57,9 +58,14 @@ def post_comment(request, slug):
     browser = _browser_token(request)
     if form.user is None:
         comment.browser_key = digest(browser)
-    base_url = request.build_absolute_uri("/")[:-1]
     try:
-        services.submit(comment, trap=form.trap, elapsed=form.elapsed, base_url=base_url)
+        services.submit(
+            comment,
+            trap=form.trap,
+            elapsed=form.elapsed,
+            base_url=site_url(request),
+            wants=form.cleaned_data.get("notify", ""),
+        )
     except services.DiscussionClosed:
         return _refuse_closed(request, post, form)
     except services.Duplicate as duplicate:

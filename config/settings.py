@@ -294,5 +294,7 @@ if COMMENTS_GRAVATAR:
 COMMENTS_AUTHORS_MODERATE = env.bool("COMMENTS_AUTHORS_MODERATE", default=False)
 COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
 COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=60)
+# Days a link confirming a reply-notification subscription stays valid.
+COMMENTS_CONFIRM_DAYS = env.int("COMMENTS_CONFIRM_DAYS", default=14)
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
