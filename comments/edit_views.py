@@ -59,11 +59,15 @@ def _saved(was, comment):
 
 
 def history(request, pk):
-    """Every version of a comment, newest first, for anyone who may read the comment."""
+    """A comment's earlier versions, newest first: those readers saw, or all of them for its
+    writer and moderators (a version replaced before approval was never public)."""
     comment, viewer = readable_comment(request, pk)
+    revisions = comment.revisions.all()
+    if not (viewer.moderates or viewer.wrote(comment)):
+        revisions = revisions.filter(public=True)  # never approved, never shown to readers
     context = {
         "comment": comment,
-        "revisions": comment.revisions.all(),
+        "revisions": revisions,
         "in_place": viewer.location_of(comment),
     }
     return render(request, "comments/history.html", context)

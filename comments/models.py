@@ -248,6 +248,12 @@ class CommentRevision(models.Model):
     body = models.TextField()
     body_html = models.TextField(help_text="Sanitized when it was written.")
     written_at = models.DateTimeField(help_text="When this version was posted or edited in.")
+    public = models.BooleanField(
+        default=True,
+        help_text="Readers saw it: the comment was published when it was replaced. A version "
+        "replaced while the comment awaited moderation was never approved: moderators and "
+        "its writer alone see it.",
+    )
 
     class Meta:
         ordering = ["-written_at", "-id"]

@@ -295,6 +295,7 @@ def edit(comment, body, by=None):
             body=locked.body,
             body_html=locked.body_html,
             written_at=locked.edited_at or locked.created_at,
+            public=locked.status == Status.APPROVED,
         )
         locked.body, locked.fingerprint = body, fingerprint(body)
         locked.edited_at = timezone.now()

@@ -339,6 +339,24 @@ def test_the_writer_of_a_pending_comment_reads_its_history(client, post, comment
     assert Client().get(f"/comments/{comment.pk}/history/").status_code == 404
 
 
+def test_versions_replaced_before_approval_never_reach_readers(
+    client, post, comment_data, moderator
+):
+    """Text edited away while the comment awaited moderation was never approved: readers of
+    its history do not see it; its writer and moderators do."""
+    comment = write(client, post, comment_data, body="Something I regret.")
+    edit(client, comment, "Something better.")
+    published(comment, moderator)
+    edit(client, comment, "Something better still.")
+    reader_page = text(Client().get(f"/comments/{comment.pk}/history/"))
+    assert "Something better." in reader_page
+    assert "Something I regret." not in reader_page
+    assert "Something I regret." in text(client.get(f"/comments/{comment.pk}/history/"))
+    staff = Client()
+    staff.force_login(moderator)
+    assert "Something I regret." in text(staff.get(f"/comments/{comment.pk}/history/"))
+
+
 # --- Moderators --------------------------------------------------------------------------------
 
 
