@@ -51,8 +51,13 @@ TAGS = [
 ]
 
 
-def _comment(who, minutes_after, body, *replies, status="approved"):
-    """A comment dict; ``who`` is (name, email, website), replies are nested _comment()s."""
+# ``who`` of a comment by the post's own author, logged in.
+POST_AUTHOR = (None, "", "")
+
+
+def _comment(who, minutes_after, body, *replies, status="approved", replies_closed=False):
+    """A comment dict; ``who`` is (name, email, website), replies are nested _comment()s;
+    ``replies_closed``: a moderator closed the replies under it."""
     name, email, website = who
     return {
         "name": name,
@@ -62,6 +67,7 @@ def _comment(who, minutes_after, body, *replies, status="approved"):
         "status": status,
         "minutes_after": minutes_after,
         "replies": list(replies),
+        "replies_closed": replies_closed,
     }
 
 
@@ -107,8 +113,16 @@ POSTS = [
                     "Same on our line. The drivers knew the regulars by name. The "
                     "spreadsheet never did.",
                 ),
+                _comment(
+                    POST_AUTHOR,
+                    130,
+                    "Thank you both. If either of you would talk to me about the 5am run "
+                    "for a follow-up piece, my email is on my author page.",
+                ),
             ),
         ],
+        # Closes three weeks after its last comment: readers see the countdown.
+        "inactive_days": 21,
     },
     {
         "slug": "the-quiet-cost-of-smart-doorbells",
@@ -164,6 +178,7 @@ POSTS = [
                 "Respectfully, after our car was broken into twice, the footage was the "
                 "only thing the police were interested in. I'll take slightly awkward "
                 "neighbours over a third break-in.",
+                replies_closed=True,
             ),
         ],
     },

@@ -98,6 +98,8 @@ class Command(BaseCommand):
         self.create_comments(post, entry.get("comments", []))
         if entry.get("comments_closed"):
             services.close(post, None, "The discussion ran its course.")
+        if "inactive_days" in entry:
+            services.set_inactive_days(post, entry["inactive_days"], None)
 
     def create_comments(self, post, entries, parent=None):
         for data in entries:
@@ -111,5 +113,11 @@ class Command(BaseCommand):
                 status=data["status"],
                 created_at=post.published_at + timedelta(minutes=data["minutes_after"]),
             )
+            if data["name"] is None:  # the post's author, logged in
+                comment.user, comment.by_post_author = post.author.user, True
+                comment.author_name = post.author.display_name
+                comment.author_email = post.author.user.email
             services.import_comment(comment, "Demo content.")
+            if data["replies_closed"]:
+                services.lock_replies(comment, None, "Heated: moderators closed these replies.")
             self.create_comments(post, data.get("replies", []), parent=comment)
