@@ -18,7 +18,8 @@ SWITCHES = {
 }
 
 
-def _back(request, comment, fallback):
+def go_back(request, comment, fallback):
+    """To the page the button was on (a safe ``next``), else ``fallback(request, comment)``."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -43,7 +44,7 @@ def decide(request, comment, fallback, details):
         if wants_json:
             return JsonResponse({"error": str(refusal)}, status=409)
         messages.error(request, str(refusal))
-        return _back(request, comment, fallback)
+        return go_back(request, comment, fallback)
     message = (
         f"{ModerationEvent.Action(action).label}: the comment by \u2068{comment.author_name}\u2069."
     )
@@ -59,7 +60,7 @@ def decide(request, comment, fallback, details):
             }
         )
     messages.success(request, message)
-    return _back(request, comment, fallback)
+    return go_back(request, comment, fallback)
 
 
 def switch(request, post):

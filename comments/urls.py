@@ -9,4 +9,5 @@ urlpatterns = [
     path("posts/<slug:slug>/discussion/", views.discussion_switch, name="discussion"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/moderate/", views.moderate, name="moderate"),
+    path("comments/<int:pk>/report/", views.report, name="report"),
 ]
