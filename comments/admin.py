@@ -4,13 +4,25 @@ Every change of status goes through ``comments.services``; this module only asks
 """
 
 import json
+from collections import Counter
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Value
-from django.db.models.functions import Upper
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import JSONObject, Upper
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,7 +39,7 @@ from .admin_posts import event_table
 from .admin_tasks import JobAdmin  # noqa: F401  (registers the queue's list in its CSP-safe form)
 from .admin_tuning import NarrowForm, fix_buttons
 from .decisions import back, decide, switch_replies
-from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent
+from .models import PENDING_FIRST, BlockedTerm, Comment, ModerationEvent, Report
 from .post_authors import moderates, moderates_every_post
 from .reply_emails import site_url
 
@@ -39,6 +51,8 @@ PRIVATE_FIELDS = {"author_email", "ip_address", "user_agent"}
 TABS = [Status.PENDING, Status.APPROVED, Status.SPAM, Status.TRASH, Status.REJECTED]
 # The statuses moderators work through, few beside the approved ones: always counted exactly.
 WORKED = [status for status in TABS if status != Status.APPROVED]
+# The Reported tab (after Pending): comments with open reports, whatever their status.
+REPORTED = "reported"
 # Past this many comments in the table, the All and Approved tabs show PostgreSQL's estimate.
 EXACT_COUNT_LIMIT = 10_000
 # How many posts the "By post" filter offers: those with the most pending comments.
@@ -136,6 +150,38 @@ class BusiestPostFilter(admin.RelatedFieldListFilter):
         if chosen:  # a post from the post list: named only if this person sees its comments
             choices += queue.filter(post__in=chosen).values_list("post", "post__title").distinct()
         return choices
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    """Comments readers reported and no moderator has dealt with yet, most reported first
+    (the queue's Reported tab, ``?reported=open``)."""
+
+    title = "readers' reports"
+    parameter_name = REPORTED
+    OPEN = "open"
+
+    def lookups(self, request, model_admin):
+        return [(self.OPEN, "Open reports")]
+
+    def queryset(self, request, queryset):
+        if self.value() != self.OPEN:
+            return queryset
+        return queryset.filter(Exists(Report.objects.open().filter(comment=OuterRef("pk"))))
+
+
+def _open_report_count():
+    open_reports = Report.objects.open().filter(comment=OuterRef("pk")).order_by()
+    return Subquery(open_reports.values("comment").annotate(n=Count("*")).values("n"))
+
+
+def _open_reports():
+    """Each comment's open reports, as [{"reason": …, "note": …}], in the row's own query."""
+    return ArraySubquery(
+        Report.objects.open()
+        .filter(comment=OuterRef("pk"))
+        .order_by("created_at", "id")
+        .values(json=JSONObject(reason="reason", note="note"))
+    )
 
 
 def _apply(modeladmin, request, queryset, action, **options):
@@ -285,7 +331,12 @@ class CommentAdmin(admin.ModelAdmin):
     form = CommentAdminForm
     list_display = ["comment_cell", "status_cell"]
     list_display_links = None
-    list_filter = ["status", ("created_at", CreatedFilter), ("post", BusiestPostFilter)]
+    list_filter = [
+        "status",
+        ReportedFilter,
+        ("created_at", CreatedFilter),
+        ("post", BusiestPostFilter),
+    ]
     search_fields = ["author_name", "author_email", "ip_address", "body"]
     list_select_related = ["post", "parent", "moderated_by"]
     list_per_page = 50
@@ -418,7 +469,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = self.queue(request).annotate(
-            has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk")))
+            has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk"))),
+            open_reports=_open_reports(),
         )
         if self.moderates_every_post(request):
             return queryset.annotate(
@@ -435,7 +487,10 @@ class CommentAdmin(admin.ModelAdmin):
         return queryset
 
     def get_ordering(self, request):
-        """Pending first where statuses mix; a status tab in its index's order, newest first."""
+        """Pending first where statuses mix; a status tab in its index's order, newest first;
+        the Reported tab most reported first."""
+        if request.GET.get(REPORTED) == ReportedFilter.OPEN:
+            return [_open_report_count().desc(), "-created_at"]
         if "status__exact" in request.GET:
             return ["-created_at"]
         return self.ordering
@@ -461,35 +516,57 @@ class CommentAdmin(admin.ModelAdmin):
         of 410,000).
         """
         queue = self.queue(request).order_by()
-        worked = dict(  # COUNT(*): no column but the status, so the index alone answers
-            queue.filter(status__in=WORKED).values_list("status").annotate(n=Count("*"))
+        # COUNT(*): no column but the status, so the index alone answers. The reported
+        # comments are counted in the same query (one row, from the open reports' index).
+        reported = (
+            Report.objects.open()
+            .filter(comment__in=queue)
+            .annotate(tab=Value(REPORTED, output_field=CharField()))
+            .values_list("tab")
+            .annotate(n=Count("comment", distinct=True))
+            .order_by()
+        )
+        worked = dict(
+            queue.filter(status__in=WORKED)
+            .values_list("status")
+            .annotate(n=Count("*"))
+            .union(reported, all=True)
         )
         counts = {status: worked.get(status, 0) for status in WORKED}
+        exact = {**counts, REPORTED: worked.get(REPORTED, 0)}
         if self.sees_every_comment(request):
             total = queue[: EXACT_COUNT_LIMIT + 1].count()
             if total > EXACT_COUNT_LIMIT:
                 total = max(planned_rows(queue), total)
                 approved = max(total - sum(counts.values()), 0)
-                return {**counts, Status.APPROVED: about(approved), "all": about(total)}
+                return {**exact, Status.APPROVED: about(approved), "all": about(total)}
         else:
             total = queue.count()
-        return {**counts, Status.APPROVED: total - sum(counts.values()), "all": total}
+        return {**exact, Status.APPROVED: total - sum(counts.values()), "all": total}
 
     def status_tabs(self, request):
         counts = self.status_counts(request)
-        current = request.GET.get("status__exact", "")
+        reported = request.GET.get(REPORTED) == ReportedFilter.OPEN
+        current = REPORTED if reported else request.GET.get("status__exact", "")
         base = reverse("admin:comments_comment_changelist")
         tabs = [("", "All", counts["all"])] + [(s, Status(s).label, counts[s]) for s in TABS]
+        tabs.insert(2, (REPORTED, "Reported", counts[REPORTED]))  # after Pending
         return [
             {
                 "status": status,
                 "label": label,
                 "count": count,
-                "url": f"{base}?status__exact={status}" if status else base,
+                "url": self._tab_url(base, status),
                 "current": status == current,
             }
             for status, label, count in tabs
         ]
+
+    @staticmethod
+    def _tab_url(base, status):
+        if status == REPORTED:
+            return f"{base}?{REPORTED}={ReportedFilter.OPEN}"
+        return f"{base}?status__exact={status}" if status else base
 
     @admin.display(description="Comment")
     def comment_cell(self, comment):
@@ -535,11 +612,12 @@ class CommentAdmin(admin.ModelAdmin):
             )
         return format_html(
             '<strong class="queue-status" data-status="{}">{}</strong>'
-            '<br><span class="queue-reason">{}</span>{}',
+            '<br><span class="queue-reason">{}</span>{}{}',
             comment.status,
             comment.get_status_display(),
             comment.status_reason,
             decided,
+            _reports_summary(comment.open_reports),
         )
 
     @admin.display(description="Commenter")
@@ -592,6 +670,14 @@ class CommentAdmin(admin.ModelAdmin):
             )
             if action == Action.APPROVE and getattr(comment, "tunes_rules", False):
                 buttons.append(fix_buttons(comment))
+        if comment.open_reports:
+            buttons.append(
+                format_html(
+                    '<button type="submit" form="row-actions" formaction="{}" '
+                    'data-action="dismiss" class="button">Dismiss reports</button>',
+                    reverse("admin:comments_comment_dismiss_reports", args=[comment.pk]),
+                )
+            )
         if not comment.is_approved:
             buttons.append(format_html('<a href="{}">View on site</a>', comment.get_absolute_url()))
         return format_html('<div class="queue-actions">{}</div>', mark_safe(" ".join(buttons)))
@@ -696,6 +782,11 @@ class CommentAdmin(admin.ModelAdmin):
             path("<int:pk>/replies/", view(self.replies_view), name="comments_comment_replies"),
             path("<int:pk>/tune/", view(self.tune_view), name="comments_comment_tune"),
             path("<int:pk>/narrow/", view(self.narrow_view), name="comments_comment_narrow"),
+            path(
+                "<int:pk>/dismiss-reports/",
+                view(self.dismiss_reports_view),
+                name="comments_comment_dismiss_reports",
+            ),
             *super().get_urls(),
         ]
 
@@ -792,6 +883,26 @@ class CommentAdmin(admin.ModelAdmin):
             },
         )
 
+    def dismiss_reports_view(self, request, pk):
+        """Keep a reported comment as it is: its open reports are resolved (and logged)."""
+        comment = self._moderated_comment(request, pk)
+        if request.method != "POST":
+            return redirect("admin:comments_comment_change", pk)
+        try:
+            dismissed = services.dismiss_reports(comment, request.user)
+        except services.NotAllowed as refusal:
+            self.message_user(request, str(refusal), messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                f"{dismissed} report(s) dismissed: the comment by "
+                f"\u2068{comment.author_name}\u2069 stays as it is.",
+                messages.SUCCESS,
+            )
+        return back(
+            request, comment, lambda request, comment: reverse("admin:comments_comment_changelist")
+        )
+
     def remove_view(self, request, pk):
         """Move a comment to the trash, choosing the fate of its replies."""
         comment = self._moderated_comment(request, pk)
@@ -882,6 +993,24 @@ class CommentAdmin(admin.ModelAdmin):
                 "actions": BlockedTerm.Action.choices,
             },
         )
+
+
+def _reports_summary(reports):
+    """A row's open reports: how many, their reasons with counts, and the readers' notes."""
+    if not reports:
+        return ""
+    notes = [report["note"] for report in reports if report["note"]]
+    return format_html(
+        '<div class="queue-reports"><strong>{} open report(s)</strong>: {}{}</div>',
+        len(reports),
+        services.reasons_summary(Counter(report["reason"] for report in reports)),
+        format_html(
+            '<ul class="queue-report-notes">{}</ul>',
+            format_html_join("", "<li>“<bdi>{}</bdi>”</li>", ((note,) for note in notes)),
+        )
+        if notes
+        else "",
+    )
 
 
 def _block_candidates(comment):

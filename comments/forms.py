@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 
-from .models import Comment, Subscription
+from .models import Comment, Report, Subscription
 from .moderation import Rule, Verdict, hold
 from .post_authors import signature
 from .sanitize import render_comment_html
@@ -256,3 +256,28 @@ class EditForm(forms.ModelForm):
         self.fields["body"].validators.append(refuse_control_characters)
 
     clean_body = CommentForm.clean_body
+
+
+class ReportForm(forms.ModelForm):
+    """Why a reader asks moderators to look at a comment: a reason, and a note if they wish."""
+
+    class Meta:
+        model = Report
+        fields = ["reason", "note"]
+        labels = {"reason": "What is wrong with it?", "note": "Anything moderators should know"}
+        help_texts = {"note": "Optional, up to 500 characters; only moderators read it."}
+        widgets = {
+            "reason": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        }
+        error_messages = {
+            "reason": {
+                "required": "Choose what is wrong with the comment.",
+                "invalid_choice": "Choose one of the reasons listed.",
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = Report.Reason.choices  # no blank choice among radios
+        self.fields["note"].validators.append(refuse_control_characters)

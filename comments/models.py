@@ -473,6 +473,7 @@ class ModerationEvent(models.Model):
         LOCK = "lock", "Closed its replies"
         UNLOCK = "unlock", "Reopened its replies"
         TUNE = "tune", "Tuned a moderation rule"
+        DISMISS = "dismiss", "Dismissed its reports"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(
@@ -605,3 +606,83 @@ class OptOut(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no moderator has dealt with yet."""
+        return self.filter(resolved_at__isnull=True)
+
+    def by(self, user, browser_key):
+        """Reports from this account, else (``user`` None) from this browser."""
+        if user is not None:
+            return self.filter(reporter=user)
+        return self.filter(reporter__isnull=True, browser_key=browser_key)
+
+
+class Report(models.Model):
+    """A reader's request that moderators look at a published comment, with a reason.
+
+    One per reader and comment: an account, else a browser (the digest of its long-lived
+    ``commenter`` cookie). A moderator's decision on the comment, or a dismissal, resolves it.
+    """
+
+    class Reason(models.TextChoices):
+        # The values, short, also name the reasons in a hold's reason and in the queue.
+        SPAM = "spam", "Spam or advertising"
+        ABUSIVE = "abusive", "Abusive or harassing"
+        OFF_TOPIC = "off-topic", "Off-topic"
+        MISINFORMATION = "misinformation", "Misinformation"
+        OTHER = "other", "Something else (please say what in the note)"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: an anonymous reader, known by their browser.",
+    )
+    browser_key = models.CharField(max_length=64, blank=True, editable=False)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The open reports of a comment, and the queue's Reported tab.
+            models.Index(
+                fields=["comment"], condition=Q(resolved_at__isnull=True), name="report_open_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=Q(reporter__isnull=False),
+                name="report_once_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "browser_key"],
+                condition=Q(reporter__isnull=True),
+                name="report_once_per_browser",
+            ),
+            models.CheckConstraint(
+                condition=Q(reporter__isnull=False) | ~Q(browser_key=""),
+                name="report_has_a_reporter",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reason} report on comment #{self.comment_id}"
+
+    def get_absolute_url(self):
+        return reverse("admin:comments_comment_change", args=[self.comment_id])

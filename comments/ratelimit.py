@@ -1,4 +1,4 @@
-"""A per-IP limit on posting comments, counted in the shared cache."""
+"""Per-IP limits on posting comments and on reporting them, counted in the shared cache."""
 
 import ipaddress
 import logging
@@ -36,20 +36,38 @@ def allow_post(ip):
     With the cache server unreachable the limit is not enforced (and a warning is logged):
     readers keep posting, and every comment still goes through moderation.
     """
+    return _allow(
+        "comment",
+        f"comments:rate:{ip}",
+        settings.COMMENTS_RATE_LIMIT,
+        settings.COMMENTS_RATE_WINDOW,
+    )
+
+
+def allow_report(ip):
+    """``allow_post`` for readers' reports, with a limit and window of their own."""
+    return _allow(
+        "report",
+        f"comments:report-rate:{ip}",
+        settings.COMMENTS_REPORT_RATE_LIMIT,
+        settings.COMMENTS_REPORT_RATE_WINDOW,
+    )
+
+
+def _allow(what, key, limit, window):
     try:
-        return _count(f"comments:rate:{ip}") <= settings.COMMENTS_RATE_LIMIT
+        return _count(key, window) <= limit
     except (RedisError, OSError):
-        logger.warning("The cache is unreachable: the comment rate limit is off meanwhile.")
+        logger.warning("The cache is unreachable: the %s rate limit is off meanwhile.", what)
         return True
 
 
-def _count(key):
+def _count(key, window):
     """This attempt's number in the window, counted atomically across every worker.
 
     Redis counts in the cache (INCR is atomic). Otherwise PostgreSQL does, in one upsert:
     Django's database cache reads then writes, and concurrent posts would slip through.
     """
-    window = settings.COMMENTS_RATE_WINDOW
     if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         cache.add(key, 0, timeout=window)
         try:

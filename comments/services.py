@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from blog.models import Post
 from . import editing, subscriptions, tasks
 from .closing import Why, closed_q, state_of
 from .forms import fingerprint
-from .models import Comment, CommentRevision, Discussion, ModerationEvent, person_name
+from .models import Comment, CommentRevision, Discussion, ModerationEvent, Report, person_name
 from .moderation import Verdict, judge, judge_edit
 from .post_authors import signature
 
@@ -76,6 +76,10 @@ class Duplicate(Exception):
         super().__init__(comment)
         self.comment = comment
         self.same_form = same_form
+
+
+class AlreadyReported(NotAllowed):
+    """This reader has reported this comment before; nothing was added."""
 
 
 class RepliesFate:
@@ -381,6 +385,8 @@ def _change(comment, target, action, by, reason, **fields):
         _count_seen(
             comment.post_id, active_at=comment.moderated_at if target == Status.APPROVED else None
         )
+    if by is not None:  # a moderator's decision answers the readers' reports
+        _resolve_reports(comment, by)
     _record(
         post_id=comment.post_id,
         comment=comment,
@@ -538,6 +544,101 @@ def empty_trash(older_than_days=None):
         except Comment.DoesNotExist:
             pass  # deleted meanwhile
     return deleted, kept
+
+
+# --- Reports ----------------------------------------------------------------------------------
+
+
+def report(comment, reason, *, note="", user=None, browser_key="", ip=None, base_url=""):
+    """A reader asks moderators to look at a published comment; return True if it was held.
+
+    Readers see nothing of a report, until the open reports reach
+    ``COMMENTS_REPORTS_TO_HOLD``: the comment then goes back to pending until a moderator
+    decides (and they are emailed, as for any comment awaiting them). Raises
+    ``AlreadyReported`` for a second report from the same account or browser, and
+    ``NotAllowed`` when the comment is no longer published.
+    """
+    reporter = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        _begin_change(comment.post_id, seen=False)  # counted by _change if it is held
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.status != Status.APPROVED:
+            raise NotAllowed("This comment is no longer published: moderators have seen it.")
+        try:
+            with transaction.atomic():  # a savepoint: the constraint is the last word on twice
+                Report.objects.create(
+                    comment=locked,
+                    reason=reason,
+                    note=note,
+                    reporter=reporter,
+                    browser_key="" if reporter else browser_key,
+                    ip_address=ip,
+                )
+        except IntegrityError:
+            raise AlreadyReported("You have already reported this comment.") from None
+        label = Report.Reason(reason).label
+        _record(
+            post_id=locked.post_id,
+            comment=locked,
+            action=Action.REPORT,
+            actor=reporter,
+            before=locked.status,
+            after=locked.status,
+            reason=f"{label}: {note}" if note else label,
+        )
+        counts = open_report_counts(locked)
+        threshold = settings.COMMENTS_REPORTS_TO_HOLD
+        if not threshold or sum(counts.values()) < threshold:
+            return False
+        why = f"Held: reported by {sum(counts.values())} readers ({reasons_summary(counts)})"
+        _change(locked, Status.PENDING, Action.HOLD, None, why)
+        tasks.email_pending_comment.defer(comment_id=locked.pk, base_url=base_url)
+    return True
+
+
+def open_report_counts(comment):
+    """How many open reports ``comment`` has for each reason."""
+    open_reports = Report.objects.open().filter(comment=comment)
+    return dict(open_reports.values_list("reason").annotate(n=Count("*")).order_by())
+
+
+def reasons_summary(counts):
+    """``{"spam": 2, "off-topic": 1}`` as moderators read it, most given first:
+    "spam ×2, off-topic ×1"."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{reason} ×{n}" for reason, n in ranked)
+
+
+def dismiss_reports(comment, by):
+    """A moderator keeps a reported comment as it is: its open reports are resolved.
+
+    A comment held by its reports stays pending: approving it is the decision that
+    publishes it again (and resolves its reports too).
+    """
+    with transaction.atomic():
+        _begin_change(comment.post_id, seen=False)
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        resolved = _resolve_reports(locked, by)
+        if not resolved:
+            raise NotAllowed(f"Comment #{locked.pk} has no open reports.")
+        _record(
+            post_id=locked.post_id,
+            comment=locked,
+            action=Action.DISMISS,
+            actor=by,
+            before=locked.status,
+            after=locked.status,
+            reason=f"{resolved} report(s) dismissed by {person_name(by)}.",
+        )
+    return resolved
+
+
+def _resolve_reports(comment, by):
+    return (
+        Report.objects.open()
+        .filter(comment=comment)
+        .update(resolved_at=timezone.now(), resolved_by=by)
+    )
 
 
 # --- Discussions -------------------------------------------------------------------------------

@@ -18,4 +18,5 @@ urlpatterns = [
         name="confirm_subscription",
     ),
     path("comments/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
+    path("comments/<int:pk>/report/", views.report, name="report"),
 ]

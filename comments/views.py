@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from blog.models import Post
 from blog.views import render_post
@@ -15,10 +15,10 @@ from . import services
 from .closing import discussion_of, may_switch, state_of
 from .decisions import decide, switch, switch_replies
 from .discussion import REMEMBER_COOKIE, REMEMBER_SALT, REMEMBERED_FIELDS, counts_of
-from .forms import CommentForm, digest
-from .models import Comment
+from .forms import CommentForm, ReportForm, digest
+from .models import Comment, Report
 from .post_authors import moderates
-from .ratelimit import allow_post, client_ip
+from .ratelimit import allow_post, allow_report, client_ip
 from .reply_emails import site_url
 from .viewer import OWN_COOKIE, Viewer, own_comment_ids, own_comments_with, own_salt
 
@@ -31,6 +31,8 @@ DUPLICATE_MESSAGE = (
 BROWSER_COOKIE = "commenter"
 BROWSER_SALT = "comments.browser"
 YEAR = 365 * 24 * 3600
+REPORTED_MESSAGE = "Thank you: moderators will look at it."
+ALREADY_REPORTED_MESSAGE = "You have already reported this comment: moderators will look at it."
 
 
 @require_POST
@@ -193,3 +195,58 @@ def discussion_switch(request, slug):
     post = get_object_or_404(Post.objects.visible_to(request.user), slug=slug)
     switch(request, post)
     return redirect(f"{post.get_absolute_url()}#comments")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report(request, pk):
+    """A reader reports a published comment to the moderators: a small form, no script needed.
+
+    One report per account, else per browser (its ``commenter`` cookie, set here if missing).
+    """
+    comment, viewer = readable_comment(request, pk)
+    if not comment.is_approved:  # a reader's own comment awaiting moderation
+        raise Http404("No such comment.")
+    user = request.user if request.user.is_authenticated else None
+    browser = _browser_token(request)
+    if request.method != "POST":
+        already = Report.objects.by(user, digest(browser)).filter(comment=comment).exists()
+        return _report_page(request, comment, ReportForm(), already=already)
+    form = ReportForm(request.POST)
+    ip = client_ip(request)
+    if not allow_report(ip):
+        response = _report_page(request, comment, form, status=429, slow_down=True)
+        response["Retry-After"] = str(settings.COMMENTS_REPORT_RATE_WINDOW)
+        return response
+    if not form.is_valid():
+        return _report_page(request, comment, form, status=400)
+    try:
+        held = services.report(
+            comment,
+            form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            user=user,
+            browser_key=digest(browser),
+            ip=ip,
+            base_url=request.build_absolute_uri("/")[:-1],
+        )
+    except services.AlreadyReported:
+        messages.info(request, ALREADY_REPORTED_MESSAGE)
+        held = False
+    except services.NotAllowed:  # held or removed since the page was shown
+        raise Http404("No such comment.") from None
+    else:
+        messages.success(request, REPORTED_MESSAGE)
+    if held:  # readers no longer see it: back to the discussion
+        response = redirect(f"{comment.post.get_absolute_url()}#comments")
+    else:
+        response = redirect(viewer.location_of(comment))
+    if user is None:
+        response.set_signed_cookie(
+            BROWSER_COOKIE, browser, salt=BROWSER_SALT, max_age=YEAR, **_cookie_flags()
+        )
+    return response
+
+
+def _report_page(request, comment, form, status=200, **flags):
+    context = {"comment": comment, "form": form, **flags}
+    return render(request, "comments/report.html", context, status=status)

@@ -296,5 +296,10 @@ COMMENTS_RATE_LIMIT = env.int("COMMENTS_RATE_LIMIT", default=5)
 COMMENTS_RATE_WINDOW = env.int("COMMENTS_RATE_WINDOW", default=60)
 # Days a link confirming a reply-notification subscription stays valid.
 COMMENTS_CONFIRM_DAYS = env.int("COMMENTS_CONFIRM_DAYS", default=14)
+# Readers' reports: this many open reports hold a published comment for review (0: never);
+# each address may send COMMENTS_REPORT_RATE_LIMIT reports per COMMENTS_REPORT_RATE_WINDOW s.
+COMMENTS_REPORTS_TO_HOLD = env.int("COMMENTS_REPORTS_TO_HOLD", default=3)
+COMMENTS_REPORT_RATE_LIMIT = env.int("COMMENTS_REPORT_RATE_LIMIT", default=10)
+COMMENTS_REPORT_RATE_WINDOW = env.int("COMMENTS_REPORT_RATE_WINDOW", default=3600)
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

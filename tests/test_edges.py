@@ -256,12 +256,14 @@ def unisolated(text, name):
 
 
 def test_a_readers_name_is_isolated_everywhere_on_the_page(client, post, make_comment):
-    """Byline, reply link label and "Reply to" heading all isolate the name from what follows."""
+    """Byline, reply and report link labels and "Reply to" heading all isolate the name from
+    what follows."""
     comment = make_comment(post, author_name=RLO_NAME)
     html = client.get(post.get_absolute_url(), {"replyto": comment.pk}).content.decode()
     assert f'aria-label="Reply to &#x2068;{RLO_NAME}&#x2069;"' in html
+    assert f'aria-label="Report the comment by &#x2068;{RLO_NAME}&#x2069;"' in html
     assert f"Reply to <bdi>{RLO_NAME}</bdi></h3>" in html
-    assert html.count(RLO_NAME) == 3
+    assert html.count(RLO_NAME) == 4
     assert unisolated(html, RLO_NAME) == []
 
 

@@ -19,7 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments import services
-from comments.models import BlockedTerm, Comment, ModerationEvent
+from comments.models import BlockedTerm, Comment, ModerationEvent, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,8 @@ def tab_counts(response):
 def expected_counts(comments):
     """What the tabs should say for ``comments``."""
     counts = {status: comments.filter(status=status).count() for status in Comment.Status}
-    return {**counts, "all": comments.count()}
+    reported = Report.objects.open().filter(comment__in=comments).values("comment").distinct()
+    return {**counts, "all": comments.count(), "reported": reported.count()}
 
 
 def log_rows(html):
@@ -191,6 +192,7 @@ def test_tabs_show_live_counts_of_every_status(client, users, queue, role):
     expected = expected_counts(Comment.objects.all())
     assert tabs == {
         "pending": ("Pending", expected[PENDING]),
+        "reported": ("Reported", expected["reported"]),
         "approved": ("Approved", expected[APPROVED]),
         "spam": ("Spam", expected[SPAM]),
         "trash": ("Trash", expected[TRASH]),
@@ -263,6 +265,7 @@ def test_tabs_of_a_large_queue_estimate_all_and_approved(
         "spam": "1",
         "trash": "0",
         "rejected": "0",
+        "reported": "0",
     }
     response = act(client, pending, "approve", HTTP_ACCEPT="application/json")
     assert response.json()["counts"] == {
@@ -272,6 +275,7 @@ def test_tabs_of_a_large_queue_estimate_all_and_approved(
         SPAM: 1,
         TRASH: 0,
         REJECTED: 0,
+        "reported": 0,
     }
 
 
