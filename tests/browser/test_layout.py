@@ -27,13 +27,21 @@ FOCUS_STYLE = """() => {
 
 
 @pytest.fixture
-def site_pages(published_post):
-    """The reader pages under test, by name, around one realistic post."""
+def site_pages(published_post, make_comment):
+    """The reader pages under test, by name, around one realistic post and an edited comment."""
+    from comments import services, subscriptions
+
+    comment = make_comment(published_post, author_name="Ines Ortega", body="Every 400 metres.")
+    services.edit(comment, "Every 400 metres, and level boarding.")  # posted just now
+    unsubscribe = subscriptions.unsubscribe_url("ines@example.net", "")
     return {
         "home": "/",
         "post": published_post.get_absolute_url(),
         "author": published_post.author.get_absolute_url(),
         "tag": published_post.tags.get(slug="cities").get_absolute_url(),
+        "report": f"/comments/{comment.pk}/report/",
+        "history": f"/comments/{comment.pk}/history/",
+        "unsubscribe": unsubscribe,
     }
 
 
