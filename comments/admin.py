@@ -17,6 +17,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     Subquery,
@@ -174,13 +175,17 @@ def _open_report_count():
     return Subquery(open_reports.values("comment").annotate(n=Count("*")).values("n"))
 
 
-def _open_reports():
-    """Each comment's open reports, as [{"reason": …, "note": …}], in the row's own query."""
+def _open_reports(with_notes):
+    """Each comment's open reports, as [{"reason": …, "note": …}], in the row's own query.
+
+    Readers write their notes for moderators (the report form says so): others get none.
+    """
+    note = F("note") if with_notes else Value("")
     return ArraySubquery(
         Report.objects.open()
         .filter(comment=OuterRef("pk"))
         .order_by("created_at", "id")
-        .values(json=JSONObject(reason="reason", note="note"))
+        .values(json=JSONObject(reason="reason", note=note))
     )
 
 
@@ -470,7 +475,7 @@ class CommentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = self.queue(request).annotate(
             has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk"))),
-            open_reports=_open_reports(),
+            open_reports=_open_reports(with_notes=self.moderates_every_post(request)),
         )
         if self.moderates_every_post(request):
             return queryset.annotate(
@@ -828,7 +833,9 @@ class CommentAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return redirect("admin:comments_comment_change", pk)
         try:
-            done = tuning.apply_fix(comment, request.POST.get("fix", ""), request.user)
+            done = tuning.apply_fix(
+                comment, request.POST.get("fix", ""), request.user, site_url(request)
+            )
         except services.NotAllowed as refusal:
             self.message_user(request, str(refusal), messages.ERROR)
         else:
@@ -855,7 +862,9 @@ class CommentAdmin(admin.ModelAdmin):
         form = NarrowForm(request.POST or None, initial={"value": term.value})
         if request.method == "POST" and form.is_valid():
             try:
-                done = tuning.narrow_blocked_term(comment, form.cleaned_data["value"], request.user)
+                done = tuning.narrow_blocked_term(
+                    comment, form.cleaned_data["value"], request.user, site_url(request)
+                )
             except ValidationError as invalid:
                 form.add_error(None, invalid)  # its errors name the field
             except services.NotAllowed as refusal:

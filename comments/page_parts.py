@@ -3,7 +3,7 @@
 The blog caches what every reader of a post page sees alike (``blog/pagecache.py``) and asks
 each app that adds to the page for its part of the key (``settings.POST_PAGE_PARTS``). The
 discussion's part is its version, counted up by every change readers see
-(``services._begin_change``), whether it is open, the page of comments, their order and the
+(``services.begin_change``), whether it is open, the page of comments, their order and the
 kind of avatars; it holds until the discussion closes by the clock. Readers who see more than
 the others get no part: their page is rendered for them.
 """

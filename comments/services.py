@@ -4,7 +4,7 @@ Views, admin actions, forms, commands and (later) importers call only these. Eac
 is one transaction that checks the table of allowed transitions and appends a
 ``ModerationEvent`` (who, when, from, to, why); side effects (emails) run after commit.
 
-Each operation starts by taking its discussion's lock (``_begin_change``), so operations on
+Each operation starts by taking its discussion's lock (``begin_change``), so operations on
 one discussion follow each other: no comment is accepted after a close has returned, and the
 discussion's version counts the changes in the order they commit.
 """
@@ -99,7 +99,9 @@ def allowed_actions(comment):
     return [action for action, rule in TRANSITIONS.items() if comment.status in rule.sources]
 
 
-def _record(*, post_id, action, actor, reason="", comment=None, before="", after="", at=None):
+def record(*, post_id, action, actor, reason="", comment=None, before="", after="", at=None):
+    """Append one event to the moderation log: within an operation, under its lock. For the
+    operations here and their siblings (``tuning.py``), never for views."""
     return ModerationEvent.objects.create(
         created_at=at or timezone.now(),
         post_id=post_id,
@@ -113,7 +115,7 @@ def _record(*, post_id, action, actor, reason="", comment=None, before="", after
     )
 
 
-def _begin_change(post_id, seen=True):
+def begin_change(post_id, seen=True):
     """Take the discussion's lock for a change; count it if readers will see it (``seen``).
 
     The lock is the Discussion row (made on first use), held to the end of the transaction.
@@ -175,7 +177,7 @@ def reply_as_staff(parent, user, body, base_url=""):
 def import_comment(comment, reason):
     """Store a comment brought from elsewhere with the status it had there; nobody is emailed."""
     with transaction.atomic():
-        _begin_change(comment.post_id, seen=False)  # counted by _store_new if published
+        begin_change(comment.post_id, seen=False)  # counted by _store_new if published
         comment.status_reason = reason
         _hang(comment)
         _store_new(comment, actor=None)
@@ -187,7 +189,7 @@ def _insert(comment, verdict, base_url, wants=""):
     comment.hold_rule, comment.hold_detail = verdict.rule, verdict.detail
     with transaction.atomic():
         # Counted by _store_new if published: the state is read as it was before this comment.
-        discussion = _begin_change(comment.post_id, seen=False)
+        discussion = begin_change(comment.post_id, seen=False)
         if state_of(comment.post, discussion).closed:
             raise DiscussionClosed("Comments are closed on this post.")
         if comment.parent_id:
@@ -222,7 +224,7 @@ def _store_new(comment, actor):
     comment.save()
     if comment.status == Status.APPROVED:
         _count_seen(comment.post_id, active_at=comment.created_at)
-    _record(
+    record(
         post_id=comment.post_id,
         comment=comment,
         action=Action.SUBMIT,
@@ -286,7 +288,7 @@ def edit(comment, body, by=None):
     comment is no longer pending or published. The same text again changes nothing.
     """
     with transaction.atomic():
-        _begin_change(comment.post_id, seen=False)  # counted below if readers see it
+        begin_change(comment.post_id, seen=False)  # counted below if readers see it
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         refusal = editing.refusal(locked)
         if refusal:
@@ -304,7 +306,7 @@ def edit(comment, body, by=None):
         locked.body, locked.fingerprint = body, fingerprint(body)
         locked.edited_at = timezone.now()
         locked.save(update_fields=["body", "body_html", "fingerprint", "edited_at"])
-        _record(
+        record(
             post_id=locked.post_id,
             comment=locked,
             action=Action.EDIT,
@@ -331,7 +333,7 @@ def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=
     if rule is None:
         raise NotAllowed(f"Unknown action “{action}”.")
     with transaction.atomic():
-        _begin_change(comment.post_id, seen=False)  # counted by _change if readers see it
+        begin_change(comment.post_id, seen=False)  # counted by _change if readers see it
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if expected and locked.status != expected:
             raise NotAllowed(
@@ -387,7 +389,7 @@ def _change(comment, target, action, by, reason, **fields):
         )
     if by is not None:  # a moderator's decision answers the readers' reports
         _resolve_reports(comment, by)
-    _record(
+    record(
         post_id=comment.post_id,
         comment=comment,
         action=action,
@@ -408,7 +410,7 @@ def _announce_first_publication(comment, action, base_url):
 
 
 def _count_seen(post_id, active_at=None):
-    """A change readers see, within an operation that holds the lock (``_begin_change``):
+    """A change readers see, within an operation that holds the lock (``begin_change``):
     moving between states hidden from them (pending, spam, the trash) is none.
 
     ``active_at``: a comment was published then; inactivity counts from the latest one.
@@ -470,7 +472,7 @@ def unlock_replies(comment, by, reason=""):
 
 def _switch_replies(comment, by, reason, locked):
     with transaction.atomic():
-        _begin_change(comment.post_id)  # readers see the sub-thread's new state
+        begin_change(comment.post_id)  # readers see the sub-thread's new state
         current = Comment.objects.select_for_update().get(pk=comment.pk)
         if current.replies_locked == locked:
             state = "closed" if locked else "open"
@@ -478,7 +480,7 @@ def _switch_replies(comment, by, reason, locked):
         current.replies_locked = locked
         current.save(update_fields=["replies_locked"])
         action = Action.LOCK if locked else Action.UNLOCK
-        _record(
+        record(
             post_id=current.post_id,
             comment=current,
             action=action,
@@ -507,7 +509,7 @@ def delete_permanently(comment, by, cutoff=None):
     """
     with transaction.atomic():
         # Readers see nothing of it: a comment in the trash that holds up no reply.
-        _begin_change(comment.post_id, seen=False)
+        begin_change(comment.post_id, seen=False)
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != Status.TRASH:
             raise NotAllowed(f"Comment #{locked.pk} is not in the trash: move it there first.")
@@ -518,7 +520,7 @@ def delete_permanently(comment, by, cutoff=None):
             )
         reason = f"Deleted by {person_name(by)}." if by else "Emptied from the trash."
         for gone in [locked, *replies]:
-            _record(
+            record(
                 post_id=gone.post_id,
                 comment=gone,
                 action=Action.DELETE,
@@ -560,7 +562,7 @@ def report(comment, reason, *, note="", user=None, browser_key="", ip=None, base
     """
     reporter = user if user is not None and user.is_authenticated else None
     with transaction.atomic():
-        _begin_change(comment.post_id, seen=False)  # counted by _change if it is held
+        begin_change(comment.post_id, seen=False)  # counted by _change if it is held
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.status != Status.APPROVED:
             raise NotAllowed("This comment is no longer published: moderators have seen it.")
@@ -576,24 +578,42 @@ def report(comment, reason, *, note="", user=None, browser_key="", ip=None, base
                 )
         except IntegrityError:
             raise AlreadyReported("You have already reported this comment.") from None
-        label = Report.Reason(reason).label
-        _record(
+        # Who reported, and their note, are for moderators (the Reported tab), not the log
+        # that authors and editors read too.
+        record(
             post_id=locked.post_id,
             comment=locked,
             action=Action.REPORT,
-            actor=reporter,
+            actor=None,
             before=locked.status,
             after=locked.status,
-            reason=f"{label}: {note}" if note else label,
+            reason=Report.Reason(reason).label,
         )
-        counts = open_report_counts(locked)
         threshold = settings.COMMENTS_REPORTS_TO_HOLD
-        if not threshold or sum(counts.values()) < threshold:
+        if not threshold or locked.by_staff or locked.by_post_author:
+            return False  # staff and the post's author answer to moderators, not to a count
+        readers = _distinct_reporters(locked)
+        if readers < threshold:
             return False
-        why = f"Held: reported by {sum(counts.values())} readers ({reasons_summary(counts)})"
+        counts = open_report_counts(locked)
+        why = f"Held: reported by {readers} readers ({reasons_summary(counts)})"
         _change(locked, Status.PENDING, Action.HOLD, None, why)
         tasks.email_pending_comment.defer(comment_id=locked.pk, base_url=base_url)
     return True
+
+
+def _distinct_reporters(comment):
+    """Accounts, and addresses for readers without one: a browser can shed its cookie and
+    report again, but not its address, so one person cannot hold a comment alone."""
+    return (
+        Report.objects.open()
+        .filter(comment=comment)
+        .aggregate(
+            n=Count("reporter", distinct=True)
+            + Count("ip_address", distinct=True, filter=Q(reporter__isnull=True))
+            + Count("pk", filter=Q(reporter__isnull=True, ip_address__isnull=True))
+        )["n"]
+    )
 
 
 def open_report_counts(comment):
@@ -616,12 +636,12 @@ def dismiss_reports(comment, by):
     publishes it again (and resolves its reports too).
     """
     with transaction.atomic():
-        _begin_change(comment.post_id, seen=False)
+        begin_change(comment.post_id, seen=False)
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         resolved = _resolve_reports(locked, by)
         if not resolved:
             raise NotAllowed(f"Comment #{locked.pk} has no open reports.")
-        _record(
+        record(
             post_id=locked.post_id,
             comment=locked,
             action=Action.DISMISS,
@@ -658,7 +678,7 @@ SWITCH_FIELDS = [
 
 def _lock_discussion(post):
     """Take the discussion's lock; return its row and its state before this change."""
-    discussion = _begin_change(post.pk)
+    discussion = begin_change(post.pk)
     return discussion, state_of(post, discussion)
 
 
@@ -671,7 +691,7 @@ def close(post, by, reason=""):
         discussion.closed_at, discussion.closed_by = timezone.now(), by
         discussion.close_reason, discussion.keep_open = reason[:200], False
         discussion.save(update_fields=SWITCH_FIELDS)
-        _record(
+        record(
             post_id=post.pk,
             action=Action.CLOSE,
             actor=by,
@@ -700,7 +720,7 @@ def reopen(post, by, reason=""):
         discussion.keep_open = state_of(post, discussion).closed
         discussion.save(update_fields=SWITCH_FIELDS)
         after = state_of(post, discussion)
-        _record(
+        record(
             post_id=post.pk,
             action=Action.REOPEN,
             actor=by,
@@ -714,13 +734,13 @@ def reopen(post, by, reason=""):
 def set_inactive_days(post, days, by):
     """Give ``post`` its own inactivity limit (None: the site's setting; 0: never)."""
     with transaction.atomic():
-        discussion = _begin_change(post.pk, seen=False)
+        discussion = begin_change(post.pk, seen=False)
         if discussion.inactive_days == days:
             return state_of(post, discussion)
         before, discussion.inactive_days = discussion.inactive_days, days
         discussion.save(update_fields=["inactive_days"])
         _count_seen(post.pk)  # the countdown, and maybe the state, change
-        _record(
+        record(
             post_id=post.pk,
             action=Action.TUNE,
             actor=by,
@@ -742,13 +762,13 @@ def log_clock_close(post):
     Returns whether anything was written: the scheduled job calls this for each such post.
     """
     with transaction.atomic():
-        discussion = _begin_change(post.pk, seen=False)
+        discussion = begin_change(post.pk, seen=False)
         state = state_of(post, discussion)
         if state.why not in Why.BY_CLOCK or discussion.clock_close_logged == state.closed_at:
             return False
         discussion.clock_close_logged = state.closed_at
         discussion.save(update_fields=["clock_close_logged"])
-        _record(
+        record(
             post_id=post.pk,
             action=Action.CLOSE,
             actor=None,

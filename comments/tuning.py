@@ -51,26 +51,29 @@ def fixes_for(comment):
 TRUST_SKIPS = {Rule.LINKS, Rule.TOO_FAST, Rule.NEW}
 
 
-def apply_fix(comment, code, by):
+def apply_fix(comment, code, by, base_url):
     """Apply the one-click fix ``code`` for the held ``comment`` and approve it; return what
     was done. Raises ``services.NotAllowed`` when the fix no longer applies (decided meanwhile).
+    ``base_url``: the site's address, for the emails the approval sends.
     """
     operation = FIXES.get(code)
     if operation is None:
         raise services.NotAllowed("There is no such fix: nothing was changed.")
-    return _fix_and_approve(comment, code, by, lambda held: operation(held, by))
+    return _fix_and_approve(comment, code, by, base_url, lambda held: operation(held, by))
 
 
-def narrow_blocked_term(comment, value, by):
+def narrow_blocked_term(comment, value, by, base_url):
     """Narrow the blocklist entry that held ``comment`` to ``value``, which must no longer
     catch it, and approve the comment. Raises ``ValidationError`` for a value the entry cannot
     take, ``services.NotAllowed`` when the fix no longer applies."""
-    return _fix_and_approve(comment, "narrow", by, lambda held: _narrow(held, value.strip(), by))
+    return _fix_and_approve(
+        comment, "narrow", by, base_url, lambda held: _narrow(held, value.strip(), by)
+    )
 
 
-def _fix_and_approve(comment, code, by, tune):
+def _fix_and_approve(comment, code, by, base_url, tune):
     with transaction.atomic():
-        services._begin_change(comment.post_id, seen=False)  # approving counts it
+        services.begin_change(comment.post_id, seen=False)  # approving counts it
         held = Comment.objects.select_for_update().get(pk=comment.pk)
         if code not in {offered.code for offered in fixes_for(held)}:
             raise services.NotAllowed(
@@ -83,13 +86,14 @@ def _fix_and_approve(comment, code, by, tune):
             by,
             reason=f"Approved by {person_name(by)}, who {done[0].lower()}{done[1:]}",
             expected=Comment.Status.PENDING,
+            base_url=base_url,
         )
     comment.refresh_from_db()
     return done
 
 
 def _tuned(held, by, before, after, reason):
-    services._record(
+    services.record(
         post_id=held.post_id,
         comment=held,
         action=Action.TUNE,
@@ -149,6 +153,8 @@ def _remove_blocked_term(held, by):
     term = BlockedTerm.objects.select_for_update().filter(pk=held.hold_detail["term"]).first()
     if term is None:
         return "Found the blocklist entry removed already."
+    if not matches(term, held):
+        return f"Found the blocklist entry for {describe(term)} narrowed meanwhile: kept it."
     reason = f"Removed the blocklist entry for {describe(term)} (comment #{held.pk})."
     _tuned(held, by, term.action, "removed", reason)
     term.delete()

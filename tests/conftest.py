@@ -152,7 +152,7 @@ def make_comment():
         fields.setdefault("author_email", f"reader{number}@example.net")
         fields.setdefault("body", f"Comment number {number}.")
         comment = Comment.objects.create(post=post, parent=parent, status=status, **fields)
-        services._begin_change(post.pk)
+        services.begin_change(post.pk)
         return comment
 
     return make
