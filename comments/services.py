@@ -333,7 +333,7 @@ def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=
     if rule is None:
         raise NotAllowed(f"Unknown action “{action}”.")
     with transaction.atomic():
-        begin_change(comment.post_id, seen=False)  # counted by _change if readers see it
+        discussion = begin_change(comment.post_id, seen=False)  # counted by _change if seen
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if expected and locked.status != expected:
             raise NotAllowed(
@@ -358,6 +358,9 @@ def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=
             by,
             reason,
             replies_hidden=removing and replies == RepliesFate.HIDE,
+            # Publishing is activity while the discussion is open; approving a late comment
+            # does not silently reopen a discussion the clock closed.
+            activity=action == Action.APPROVE and not state_of(locked.post, discussion).closed,
         )
         if removing and replies == RepliesFate.DELETE:
             _trash_replies(locked, by)
@@ -384,9 +387,7 @@ def _change(comment, target, action, by, reason, **fields):
         ]
     )
     if Status.APPROVED in (before, target) or comment.replies_hidden != hidden:
-        _count_seen(
-            comment.post_id, active_at=comment.moderated_at if target == Status.APPROVED else None
-        )
+        _count_seen(comment.post_id, comment.moderated_at if fields.get("activity") else None)
     if by is not None:  # a moderator's decision answers the readers' reports
         _resolve_reports(comment, by)
     record(
@@ -738,7 +739,9 @@ def set_inactive_days(post, days, by):
         if discussion.inactive_days == days:
             return state_of(post, discussion)
         before, discussion.inactive_days = discussion.inactive_days, days
-        discussion.save(update_fields=["inactive_days"])
+        if not state_of(post, discussion).closed:
+            discussion.clock_close_logged = None  # open again: its next close is logged too
+        discussion.save(update_fields=["inactive_days", "clock_close_logged"])
         _count_seen(post.pk)  # the countdown, and maybe the state, change
         record(
             post_id=post.pk,
@@ -768,6 +771,8 @@ def log_clock_close(post):
             return False
         discussion.clock_close_logged = state.closed_at
         discussion.save(update_fields=["clock_close_logged"])
+        if state.closed_at < timezone.now() - CLOCK_LOG_HORIZON:
+            return False  # long closed (an old post, met on the first run): marked, not logged
         record(
             post_id=post.pk,
             action=Action.CLOSE,
@@ -778,6 +783,10 @@ def log_clock_close(post):
             at=state.closed_at,
         )
     return True
+
+
+# Closes older than this are past news: the first run after an upgrade marks them, silently.
+CLOCK_LOG_HORIZON = timedelta(days=30)
 
 
 def log_clock_closes(limit=500):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from comments import services, tasks
@@ -166,3 +167,36 @@ def test_the_job_leaves_open_and_hand_closed_discussions_alone(make_post, modera
     assert services.log_clock_closes() == 0
     settings.COMMENTS_CLOSED = True
     assert services.log_clock_closes() == 0
+
+
+def test_approving_a_late_comment_does_not_silently_reopen(make_post, comment_data, moderator):
+    """A comment held before the close and approved after it leaves the discussion closed:
+    only a moderator's reopening (logged) brings it back."""
+    post = make_post(published_at=timezone.now() - timedelta(days=40))
+    went_quiet(post, days_ago=DAYS - 1)
+    Client().post(f"/posts/{post.slug}/comment/", comment_data(post))  # held
+    went_quiet(post, days_ago=DAYS + 1)
+    services.moderate(post.comments.get(), ModerationEvent.Action.APPROVE, moderator)
+    assert load_state(post).why == Why.INACTIVE
+
+
+def test_a_second_close_after_a_new_limit_is_logged_too(make_post, editor):
+    """Raising the limit reopens the discussion; when the new limit passes, that close is
+    written to the log as the first was."""
+    post = make_post(published_at=timezone.now() - timedelta(days=40))
+    went_quiet(post, days_ago=DAYS + 2)
+    assert services.log_clock_closes() == 1
+    services.set_inactive_days(post, DAYS + 5, editor)
+    assert not load_state(post).closed
+    services.set_inactive_days(post, DAYS + 1, editor)
+    assert services.log_clock_closes() == 1
+    assert ModerationEvent.objects.filter(post=post, action="close").count() == 2
+
+
+def test_closes_long_past_are_marked_but_not_logged(make_post, settings):
+    """The first run after an upgrade meets old posts closed long ago: no flood of events."""
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    make_post(published_at=timezone.now() - timedelta(days=400))
+    assert services.log_clock_closes() == 0
+    assert Discussion.objects.get().clock_close_logged is not None
+    assert not ModerationEvent.objects.filter(action="close").exists()
