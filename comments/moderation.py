@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, JSONObject
 from blog.models import Post
 
 from .models import BlockedTerm, Comment, Threshold, TrustedCommenter
-from .sanitize import count_links
+from .sanitize import count_links, link_targets
 
 Rule = Comment.HoldRule
 
@@ -168,8 +168,9 @@ def judge_edit(comment, body):
     """Why replacing ``comment``'s text with ``body`` needs a moderator's look, or None.
 
     Only what the edit brings counts (the text before was judged, or approved, already): a
-    blocked phrase the old text did not match, or more links than it had. Either holds the
-    comment for review, whatever the entry's action: its author is known and may be mistaken.
+    blocked phrase the old text did not match, or a link to somewhere it did not lead. Either
+    holds the comment for review, whatever the entry's action: its author is known and may be
+    mistaken.
     """
     edited = copy(comment)
     edited.body = body
@@ -177,7 +178,7 @@ def judge_edit(comment, body):
     term = next((t for t in phrases if matches(t, edited) and not matches(t, comment)), None)
     if term:
         return f"Held after an edit: it added {describe(term)}."
-    added = count_links(body) - count_links(comment.body)
+    added = len(link_targets(body) - link_targets(comment.body))
     if added > 0:
         return f"Held after an edit: it added {added} link{'s' if added > 1 else ''}."
     return None

@@ -57,3 +57,11 @@ def render_comment_html(text):
 def count_links(text):
     """How many links a comment would show, for the "too many links" hold."""
     return render_comment_html(text).count("<a ")
+
+
+HREF = re.compile(r'<a [^>]*?href="([^"]*)"')
+
+
+def link_targets(text):
+    """Where the links a comment would show lead (as sanitised), for edits that change them."""
+    return set(HREF.findall(render_comment_html(text)))

@@ -301,7 +301,7 @@ def edit(comment, body, by=None):
             body=locked.body,
             body_html=locked.body_html,
             written_at=locked.edited_at or locked.created_at,
-            public=locked.status == Status.APPROVED,
+            public=_was_published(locked),
         )
         locked.body, locked.fingerprint = body, fingerprint(body)
         locked.edited_at = timezone.now()
@@ -319,6 +319,14 @@ def edit(comment, body, by=None):
         elif locked.status == Status.APPROVED:
             _count_seen(locked.post_id)
     return locked
+
+
+def _was_published(comment):
+    """Did readers see ``comment``'s text as it is now (at any time since it was written)?"""
+    if comment.status == Status.APPROVED:
+        return True
+    since = comment.edited_at or comment.created_at
+    return comment.events.filter(to_state=Status.APPROVED, created_at__gte=since).exists()
 
 
 def moderate(comment, action, by, reason="", replies=RepliesFate.KEEP, expected=None, base_url=""):

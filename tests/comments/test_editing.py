@@ -209,16 +209,22 @@ def test_the_same_text_again_changes_nothing(client, post, comment_data):
             "What I first wrote. Buy cheap pills.",
             "Held after an edit: it added blocked phrase “cheap pills”.",
         ),
+        (
+            "What I first wrote. See https://casino.example.com/",
+            "Held after an edit: it added 1 link.",
+        ),
     ],
-    ids=["links", "blocked-phrase"],
+    ids=["links", "blocked-phrase", "link-swapped"],
 )
 def test_an_edit_that_adds_links_or_a_blocked_phrase_goes_back_to_moderation(
     client, post, comment_data, moderator, body, reason
 ):
     """Published, then edited into something a moderator has not seen: pending again, logged,
-    gone from other readers' (cached) page, still shown to its writer as awaiting moderation."""
+    gone from other readers' (cached) page, still shown to its writer as awaiting moderation.
+    A link that now leads elsewhere counts as added, though the number of links is the same."""
     BlockedTerm.objects.create(value="cheap pills", action=BlockedTerm.Action.SPAM)
-    comment = published(write(client, post, comment_data), moderator)
+    first = "What I first wrote. See https://docs.example.com/"
+    comment = published(write(client, post, comment_data, body=first), moderator)
     reader = Client()
     before = read_twice(reader, post)
     assert "What I first wrote." in text(before)
@@ -355,6 +361,21 @@ def test_versions_replaced_before_approval_never_reach_readers(
     staff = Client()
     staff.force_login(moderator)
     assert "Something I regret." in text(staff.get(f"/comments/{comment.pk}/history/"))
+
+
+def test_a_version_readers_saw_stays_public_when_edited_while_held(
+    client, post, comment_data, moderator, settings
+):
+    """Held by reports, then edited by its writer: the text readers saw, and reported, stays in
+    the public history once the comment is approved again."""
+    settings.COMMENTS_REPORTS_TO_HOLD = 1
+    comment = published(write(client, post, comment_data, body="What readers saw."), moderator)
+    Client(REMOTE_ADDR="203.0.113.5").post(f"/comments/{comment.pk}/report/", {"reason": "spam"})
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    edit(client, comment, "Quietly rewritten.")
+    published(comment, moderator)
+    assert "What readers saw." in text(Client().get(f"/comments/{comment.pk}/history/"))
 
 
 # --- Moderators --------------------------------------------------------------------------------
