@@ -763,11 +763,11 @@ class CommentAdmin(admin.ModelAdmin):
             ]
             context["act_url"] = reverse("admin:comments_comment_act", args=[obj.pk])
             context["remove_url"] = reverse("admin:comments_comment_remove", args=[obj.pk])
+            context["replies_url"] = reverse("admin:comments_comment_replies", args=[obj.pk])
         if obj is not None and self.moderates_every_post(request):
             context["reply_url"] = reverse("admin:comments_comment_reply", args=[obj.pk])
             context["may_reply"] = obj.accepts_replies
             context["block_url"] = reverse("admin:comments_comment_block", args=[obj.pk])
-            context["replies_url"] = reverse("admin:comments_comment_replies", args=[obj.pk])
             context["fixes"] = tuning.fixes_for(obj)
             context["tune_url"] = reverse("admin:comments_comment_tune", args=[obj.pk])
             context["narrow_url"] = reverse("admin:comments_comment_narrow", args=[obj.pk])
@@ -821,8 +821,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     def replies_view(self, request, pk):
-        """Close or reopen the replies under one comment."""
-        comment = self._moderated_comment(request, pk, moderators_only=True)
+        """Close or reopen the replies under one comment (as on the post page)."""
+        comment = self._moderated_comment(request, pk)
         if request.method == "POST":
             switch_replies(request, comment)
         return redirect("admin:comments_comment_change", pk)

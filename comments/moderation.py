@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, Subquery, Value
+from django.db.models import Exists, Q, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject
 
 from blog.models import Post
 
 from .models import BlockedTerm, Comment, Threshold, TrustedCommenter
+from .post_authors import moderator_q
 from .sanitize import count_links, link_targets
 
 Rule = Comment.HoldRule
@@ -187,8 +188,15 @@ def judge_edit(comment, body):
 def _is_known_commenter(comment):
     """This account, or this browser (its signed cookie), wrote an approved comment before.
 
-    A typed name and email prove nothing: anyone can type them.
+    A typed name and email prove nothing: anyone can type them. Where authors moderate their
+    own posts, an author's approval vouches for the commenter on that author's posts only:
+    elsewhere only a moderator's does (the rules' approvals may rest on an author's).
     """
     if not recognisable(comment):
         return Value(False)
-    return Exists(Comment.objects.approved().filter(**commenter_q(comment, "author_email")))
+    approved = Comment.objects.approved().filter(**commenter_q(comment, "author_email"))
+    if settings.COMMENTS_AUTHORS_MODERATE:
+        approved = approved.filter(
+            moderator_q("moderated_by__") | Q(post__author=comment.post.author_id)
+        )
+    return Exists(approved)

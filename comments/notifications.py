@@ -6,19 +6,16 @@ mail server delays nobody and loses nothing.
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .models import Comment
+from .post_authors import moderator_q
 
 
 def moderator_emails():
-    permission = Q(groups__permissions__codename="moderate_comment") | Q(
-        user_permissions__codename="moderate_comment"
-    )
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    return set(users.filter(permission | Q(is_superuser=True)).values_list("email", flat=True))
+    return set(users.filter(moderator_q()).values_list("email", flat=True))
 
 
 def notify_pending_comment(comment_id, base_url):

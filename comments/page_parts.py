@@ -26,7 +26,7 @@ SORT_PARAM, NEWEST = "csort", "newest"
 
 class DiscussionPart:
     # Read with the post, so the key of a cached page costs one query.
-    related = ("discussion", "discussion__closed_by")
+    related = ("author", "discussion", "discussion__closed_by")
 
     def __call__(self, request, post):
         """(key, expires) for ``post``'s discussion as readers see it, or None for this one.

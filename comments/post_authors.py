@@ -8,6 +8,7 @@ admin's queue, so none of them decides on its own who may act on which post.
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db.models import Q
 
 from .models import person_name
 
@@ -30,6 +31,15 @@ def signature(user, post):
     if wrote(post, user):
         return Signature(post.author.display_name, True)
     return Signature(person_name(user), False)
+
+
+def moderator_q(prefix=""):
+    """``moderates_every_post`` as a filter on users (``prefix`` leads from the model to one)."""
+    return (
+        Q(**{f"{prefix}is_superuser": True})
+        | Q(**{f"{prefix}groups__permissions__codename": "moderate_comment"})
+        | Q(**{f"{prefix}user_permissions__codename": "moderate_comment"})
+    )
 
 
 def moderates_every_post(user):

@@ -193,7 +193,7 @@ def _insert(comment, verdict, base_url, wants=""):
         if state_of(comment.post, discussion).closed:
             raise DiscussionClosed("Comments are closed on this post.")
         if comment.parent_id:
-            _check_parent(comment.parent)
+            _check_parent(comment.parent, staff=comment.by_staff)
         _hang(comment)
         duplicate = _duplicate_of(comment)
         if duplicate is not None:
@@ -234,9 +234,10 @@ def _store_new(comment, actor):
     )
 
 
-def _check_parent(answered):
+def _check_parent(answered, staff=False):
     """The comment answered must still take replies (it may have changed since the form):
-    published, and with no moderator's lock on it or on a comment above it."""
+    published, and with no moderator's lock on it or on a comment above it (which staff may
+    answer still: a lock often wants a last word)."""
     root = answered.root_id or answered.pk
     thread = Comment.objects.filter(Q(pk=root) | Q(root=root)).only("status", "parent_id")
     found = {c.pk: c for c in thread.filter(Q(pk=answered.pk) | Q(replies_locked=True))}
@@ -246,7 +247,7 @@ def _check_parent(answered):
     if not parent.accepts_replies:
         raise NotAllowed("Only a published comment can be answered: approve it first.")
     locked = {pk for pk, comment in found.items() if comment.replies_locked}
-    if locked and locked & _ancestry(parent, thread):
+    if locked and not staff and locked & _ancestry(parent, thread):
         raise NotAllowed(REPLIES_CLOSED)
 
 

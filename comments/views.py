@@ -227,7 +227,7 @@ def report(request, pk):
             user=user,
             browser_key=digest(browser),
             ip=ip,
-            base_url=request.build_absolute_uri("/")[:-1],
+            base_url=site_url(request),
         )
     except services.AlreadyReported:
         messages.info(request, ALREADY_REPORTED_MESSAGE)

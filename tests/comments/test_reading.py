@@ -253,10 +253,10 @@ def test_post_page_query_count_is_the_same_for_5_and_500_comments(
     small, large = make_post(), make_post()
     _thread(small, make_comment, 5)
     _thread(large, make_comment, 500)
-    # Post, discussion row (read once for the cache key and the page), tags, media, comment
-    # counts, top-level count, top-level page, replies.
-    with django_assert_num_queries(8):
+    # Post with its author and discussion row (read once for the cache key and the page),
+    # tags, media, comment counts, top-level count, top-level page, replies.
+    with django_assert_num_queries(7):
         client.get(small.get_absolute_url())
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         html = client.get(large.get_absolute_url()).content.decode()
     assert html.count('class="comment"') == 500

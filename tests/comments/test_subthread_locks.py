@@ -202,3 +202,30 @@ def test_no_reply_is_accepted_after_the_lock_returns(
     assert refused, "some replies should arrive after the lock"
     stored = set(Comment.objects.filter(parent=top).values_list("pk", flat=True))
     assert stored == set(snapshot), "a reply was stored after the lock committed"
+
+
+def test_staff_still_answer_under_a_lock(client, post, thread, moderator):
+    """A lock often wants a last word: a moderator's reply from the admin is published."""
+    services.lock_replies(thread["reply"], moderator)
+    client.force_login(moderator)
+    client.post(
+        f"/admin/comments/comment/{thread['reply'].pk}/reply/", {"body": "Closing this here."}
+    )
+    reply = Comment.objects.get(body="Closing this here.")
+    assert (reply.parent_id, reply.status, reply.by_staff) == (thread["reply"].pk, "approved", True)
+
+
+def test_an_author_who_moderates_locks_replies_on_their_own_post(
+    client, post, thread, author, settings, make_post, make_author, make_comment
+):
+    """With COMMENTS_AUTHORS_MODERATE the post's author closes a sub-thread, from the post page
+    or the admin, on their posts only."""
+    settings.COMMENTS_AUTHORS_MODERATE = True
+    client.force_login(author.user)
+    assert client.post(f"/comments/{thread['top'].pk}/replies/", {"action": "lock"}).status_code
+    assert Comment.objects.get(pk=thread["top"].pk).replies_locked
+    client.post(f"/admin/comments/comment/{thread['top'].pk}/replies/", {"action": "unlock"})
+    assert not Comment.objects.get(pk=thread["top"].pk).replies_locked
+    elsewhere = make_comment(make_post(author=make_author("lena")))
+    response = client.post(f"/comments/{elsewhere.pk}/replies/", {"action": "lock"})
+    assert response.status_code == 403
