@@ -21,6 +21,7 @@ from .forms import CommentForm, issue
 from .models import Comment
 from .page_parts import REPLY_PARAM, newest_first, page_number
 from .services import allowed_actions
+from .tuning import fixes_for
 from .viewer import Viewer
 
 REMEMBER_COOKIE = "comment_author"
@@ -74,6 +75,7 @@ def _prune(comments, children, viewer, state, hidden=False, locked=False):
         comment.can_edit = shown and viewer.may_edit(comment)
         if viewer.moderates and shown:
             comment.moderation_actions = allowed_actions(comment)
+            comment.fixes = fixes_for(comment) if viewer.tunes_rules else ()
         kept.append(comment)
     return kept
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from . import editing
 from .closing import may_switch
 from .models import Comment
-from .post_authors import moderates
+from .post_authors import moderates, moderates_every_post
 
 # The comments a browser wrote, in a signed cookie: no session (no query, no session row)
 # for a reader who only comments, and a page cache that sees only cookies.
@@ -54,6 +54,8 @@ class Viewer:
         self.moderates = bool(user) and moderates(user, post)
         # The page's switch is part of the moderator's controls (editors switch in the admin).
         self.closes_discussions = self.moderates and may_switch(user)
+        # A hold's fixes change site-wide rules: theirs who moderate every discussion.
+        self.tunes_rules = self.moderates and moderates_every_post(user)
         self.revealed = revealed if self.moderates else None
 
     @classmethod

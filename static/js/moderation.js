@@ -24,6 +24,10 @@
     label.textContent = result.status_label + (result.reason ? ": " + result.reason : "");
     label.hidden = result.status === "approved";
     form.querySelector("input[name=from]").value = result.status;
+    // A hold's fixes approve it too: once decided here, they no longer apply.
+    comment.querySelectorAll(".hold-fixes").forEach(function (fixes) {
+      fixes.remove();
+    });
     form.querySelectorAll("button[name=action]").forEach(function (button) {
       button.hidden = result.actions.indexOf(button.value) === -1;
     });

@@ -75,3 +75,23 @@ def test_the_queue_with_fixes_is_accessible_and_fits_a_phone(
     screenshot(phone, "hold-tuning-queue-phone")
     fits, widths, overflowing = _fits(phone)
     assert fits, f"the queue scrolls sideways at {widths}: {overflowing}"
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_moderator_fixes_a_hold_from_the_post_page(
+    new_page, log_in, moderator, held, axe, viewport
+):
+    """Beside Approve on the post page: the fix approves in place of the click and comes back
+    to the comment; the page with fixes is accessible and fits the screen."""
+    page = log_in(new_page(viewport), "moe")
+    page.goto(held.post.get_absolute_url())
+    comment = page.locator(f"#comment-{held.pk}")
+    expect(comment.locator(".comment-status")).to_contain_text(HELD_FOR_LINKS)
+    found = axe(page)
+    assert not found, axe.describe(found)
+    fits, widths, overflowing = _fits(page)
+    assert fits, f"the post page scrolls sideways at {widths}: {overflowing}"
+    comment.get_by_role("button", name=RAISE).click()
+    expect(page).to_have_url(re.compile(f"#comment-{held.pk}$"))
+    expect(page.locator(f"#comment-{held.pk}")).not_to_have_class(re.compile("is-pending"))
+    expect(page.locator(f"#comment-{held.pk} .hold-fixes")).to_have_count(0)

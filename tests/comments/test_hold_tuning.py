@@ -373,3 +373,30 @@ def test_posting_costs_no_more_queries_with_tuned_rules(
     with django_assert_max_num_queries(12):
         response = newcomer.post(f"/posts/{post.slug}/comment/", data)
     assert response.status_code == 302
+
+
+def test_the_post_page_offers_the_fix_beside_approve(moderating, post, send):
+    """On the post page too, a moderator tunes in one click and comes back to the comment."""
+    held = send(Client(), body=THREE_LINKS)
+    page = unescape(moderating.get(post.get_absolute_url()).content.decode())
+    assert "Held: 3 links (limit 2)." in page
+    assert "Approve and raise the link limit to 3" in page
+    response = moderating.post(
+        reverse("admin:comments_comment_tune", args=[held.pk]),
+        {"fix": "links", "next": f"{post.get_absolute_url()}#comment-{held.pk}"},
+    )
+    assert response["Location"] == f"{post.get_absolute_url()}#comment-{held.pk}"
+    held.refresh_from_db()
+    assert held.status == Comment.Status.APPROVED
+    assert Threshold.objects.get().value == 3
+
+
+def test_authors_who_moderate_get_no_fix_on_their_post_page(post, send, author, settings):
+    """Fixes change site-wide rules: an author who moderates their posts is offered none."""
+    settings.COMMENTS_AUTHORS_MODERATE = True
+    send(Client(), body=THREE_LINKS)
+    writer = Client()
+    writer.force_login(author.user)
+    page = unescape(writer.get(post.get_absolute_url()).content.decode())
+    assert 'value="approve">Approve' in page
+    assert "raise the link limit" not in page
