@@ -122,6 +122,9 @@ class PostAdmin(BlogPostAdmin):
     actions = [close_comments, reopen_comments]
     change_form_template = "admin/blog/post/change_form_discussion.html"
 
+    class Media:
+        css = {"all": ["admin/css/moderation.css"]}
+
     def has_discussion_permission(self, request):
         return may_switch(request.user)
 
