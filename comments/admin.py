@@ -904,7 +904,7 @@ class CommentAdmin(admin.ModelAdmin):
         else:
             self.message_user(
                 request,
-                f"{dismissed} report(s) dismissed: the comment by "
+                f"{services.reports_label(dismissed, 'report')} dismissed: the comment by "
                 f"\u2068{comment.author_name}\u2069 stays as it is.",
                 messages.SUCCESS,
             )
@@ -1010,8 +1010,8 @@ def _reports_summary(reports):
         return ""
     notes = [report["note"] for report in reports if report["note"]]
     return format_html(
-        '<div class="queue-reports"><strong>{} open report(s)</strong>: {}{}</div>',
-        len(reports),
+        '<div class="queue-reports"><strong>{}</strong>: {}{}</div>',
+        services.reports_label(len(reports), "open report"),
         services.reasons_summary(Counter(report["reason"] for report in reports)),
         format_html(
             '<ul class="queue-report-notes">{}</ul>',

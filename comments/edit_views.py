@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from . import editing, services
 from .forms import EditForm
 from .models import Comment
+from .reply_emails import site_url
 from .viewer import Viewer
 from .views import readable_comment, redirect_to_own
 
@@ -31,7 +32,9 @@ def edit_comment(request, pk):
             return redirect_to_own(request, comment)
         author = request.user if request.user.is_authenticated else None
         try:
-            comment = services.edit(comment, form.cleaned_data["body"], by=author)
+            comment = services.edit(
+                comment, form.cleaned_data["body"], by=author, base_url=site_url(request)
+            )
         except services.NotAllowed as refused:  # the window closed, or a moderator decided
             refusal = str(refused)
         else:

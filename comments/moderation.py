@@ -84,11 +84,13 @@ def judge(comment, elapsed=None):
     term = _blocked_by(comment, standing["blocklist"])
     if term and term.action == BlockedTerm.Action.SPAM:
         return Verdict(Comment.Status.SPAM, f"Spam: {describe(term)}.")
-    # The author speaks on their own post at once: hold entries and the link limit ask a
-    # moderator to look at a stranger's words, and the author publishes the post itself
-    # unreviewed. A spam entry still wins: it catches a stolen account's spam.
+    # The author speaks on their own post at once, and moderators anywhere: hold entries, the
+    # link limit and the timing ask a moderator to look at a stranger's words, and these
+    # publish unreviewed already. A spam entry still wins: it catches a stolen account's spam.
     if comment.by_post_author:
         return Verdict(Comment.Status.APPROVED, "Written by the post's author.")
+    if comment.user and comment.user.has_perm("comments.moderate_comment"):
+        return Verdict(Comment.Status.APPROVED, "Written by a moderator.")
     if term:
         return hold(f"{describe(term)}.", Rule.BLOCKED, term=term.pk, value=term.value)
     trusted = standing["trusted"]
@@ -104,8 +106,6 @@ def judge(comment, elapsed=None):
             elapsed=seconds,
             minimum=minimum,
         )
-    if comment.user and comment.user.has_perm("comments.moderate_comment"):
-        return Verdict(Comment.Status.APPROVED, "Written by a moderator.")
     if trusted:
         return Verdict(Comment.Status.APPROVED, "Trusted commenter: a moderator vouched for them.")
     if settings.COMMENTS_AUTO_APPROVE_KNOWN and standing["known"]:

@@ -279,14 +279,15 @@ def _duplicate_of(comment):
     return recent.order_by("-created_at").first()
 
 
-def edit(comment, body, by=None):
+def edit(comment, body, by=None, base_url=""):
     """Its author's new text for ``comment``, within the edit window (``comments.editing``).
 
     The text replaced is kept as a ``CommentRevision``. An edit that adds links or a blocked
     phrase holds the comment for review again, saying so; a published one leaves the page
     until a moderator approves it. ``by`` is the author's account (None: an anonymous
     author, proved by their browser). Raises ``NotAllowed`` past the window, or once the
-    comment is no longer pending or published. The same text again changes nothing.
+    comment is no longer pending or published. The same text again changes nothing. A held
+    edit is emailed to moderators, as a new held comment is (``base_url``: the site's address).
     """
     with transaction.atomic():
         begin_change(comment.post_id, seen=False)  # counted below if readers see it
@@ -317,6 +318,7 @@ def edit(comment, body, by=None):
         )
         if held:
             _change(locked, Status.PENDING, Action.HOLD, None, held)  # counted if it was public
+            tasks.email_pending_comment.defer(comment_id=locked.pk, base_url=base_url)
         elif locked.status == Status.APPROVED:
             _count_seen(locked.post_id)
     return locked
@@ -632,6 +634,11 @@ def open_report_counts(comment):
     return dict(open_reports.values_list("reason").annotate(n=Count("*")).order_by())
 
 
+def reports_label(count, noun):
+    """ "1 report", "3 reports"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def reasons_summary(counts):
     """``{"spam": 2, "off-topic": 1}`` as moderators read it, most given first:
     "spam ×2, off-topic ×1"."""
@@ -658,7 +665,7 @@ def dismiss_reports(comment, by):
             actor=by,
             before=locked.status,
             after=locked.status,
-            reason=f"{resolved} report(s) dismissed by {person_name(by)}.",
+            reason=f"{reports_label(resolved, 'report')} dismissed by {person_name(by)}.",
         )
     return resolved
 

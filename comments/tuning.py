@@ -35,10 +35,9 @@ def fixes_for(comment):
     detail, fixes = comment.hold_detail, []
     if comment.hold_rule == Rule.LINKS:
         fixes.append(Fix("links", f"Approve and raise the link limit to {detail['links']}"))
-    elif comment.hold_rule == Rule.TOO_FAST:
-        seconds = detail["elapsed"]
-        label = f"lower the wait to {seconds} s" if seconds else "stop timing forms"
-        fixes.append(Fix("wait", f"Approve and {label}"))
+    elif comment.hold_rule == Rule.TOO_FAST and detail["elapsed"]:
+        # Sent at once is what bots do: no one click turns the timing off for the whole site.
+        fixes.append(Fix("wait", f"Approve and lower the wait to {detail['elapsed']} s"))
     elif comment.hold_rule == Rule.BLOCKED:
         fixes.append(Fix("unblock", f"Approve and remove blocklist entry “{detail['value']}”"))
         fixes.append(Fix("narrow", f"Narrow blocklist entry “{detail['value']}”…", asks=True))

@@ -76,7 +76,11 @@ def post_comment(request, slug):
             return render_post(request, post, {"comment_form": form}, status=400)
         comment = duplicate.comment  # a double-click: the first click stored it
     except services.NotAllowed as refusal:
-        form.add_error("parent", str(refusal))
+        # The comment answered no longer takes replies: the form comes back as a new comment,
+        # text kept, rather than a reply that can never be sent.
+        form.data = form.data.copy()
+        form.data["parent"] = ""
+        form.add_error(None, f"{refusal} Your text is kept below: send it as a new comment.")
         return render_post(request, post, {"comment_form": form}, status=400)
     response = _after_posting(request, comment)
     if form.user is None:

@@ -69,10 +69,11 @@ UNITS = [("day", 24 * 3600), ("hour", 3600), ("minute", 60)]
 
 
 def time_left(moment):
-    """Whole days, else hours, else minutes: "3 days" until the moment (weeks would blur it)."""
+    """Days, else hours, else minutes, to the nearest: "3 days" until the moment, as its date
+    beside it reads (weeks would blur it)."""
     seconds = (moment - timezone.now()).total_seconds()
     for unit, size in UNITS:
         if seconds >= size:
-            count = int(seconds // size)
+            count = round(seconds / size)
             return f"{count} {unit}{'' if count == 1 else 's'}"
     return "less than a minute"

@@ -61,7 +61,7 @@ def test_readers_see_the_lock_and_the_countdown(new_page, moderator, thread, axe
     page.goto(post.get_absolute_url())
     expect(page.locator(f"#comment-{first.pk} .comment-locked").first).to_have_text(LOCKED_NOTE)
     countdown = page.locator(".comments-countdown")
-    expect(countdown).to_contain_text("Comments close in 2 days, on")  # and 23 hours
+    expect(countdown).to_contain_text("Comments close in 3 days, on")  # 2 days and 23 hours
     box, form = countdown.bounding_box(), page.locator("#respond").bounding_box()
     assert box["y"] >= form["y"] + form["height"] - 1  # under the form
     assert page.evaluate(FITS), page.evaluate(OVERFLOWING)

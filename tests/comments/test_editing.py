@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from comments import services
 from comments.models import BlockedTerm, Comment, CommentRevision, ModerationEvent
@@ -43,6 +44,11 @@ def posted_ago(comment, minutes):
         created_at=timezone.now() - timedelta(minutes=minutes)
     )
     comment.refresh_from_db()
+
+
+def emails_queued():
+    """Emails to moderators about comments awaiting them, queued for the worker."""
+    return ProcrastinateJob.objects.filter(task_name="comments.email_pending").count()
 
 
 def read_twice(browser, post):
@@ -228,6 +234,7 @@ def test_an_edit_that_adds_links_or_a_blocked_phrase_goes_back_to_moderation(
     reader = Client()
     before = read_twice(reader, post)
     assert "What I first wrote." in text(before)
+    queued_before = emails_queued()
     response = edit(client, comment, body)
     assert response.status_code == 302
     comment.refresh_from_db()
@@ -242,6 +249,7 @@ def test_an_edit_that_adds_links_or_a_blocked_phrase_goes_back_to_moderation(
     own = text(client.get(response["Location"]))
     assert reason in own
     assert "Your comment is awaiting moderation." in own
+    assert emails_queued() == queued_before + 1  # moderators hear of it, as of a new comment
 
 
 def test_links_and_phrases_already_there_do_not_hold_an_edit(client, post, comment_data, moderator):

@@ -400,3 +400,20 @@ def test_authors_who_moderate_get_no_fix_on_their_post_page(post, send, author, 
     page = unescape(writer.get(post.get_absolute_url()).content.decode())
     assert 'value="approve">Approve' in page
     assert "raise the link limit" not in page
+
+
+def test_a_moderators_quick_comment_with_links_is_published(moderating, post, send):
+    """Moderators publish unreviewed: the link limit and the timing do not hold them."""
+    comment = send(moderating, body=THREE_LINKS, issued=sent_after(post, 0))
+    assert (comment.status, comment.status_reason) == ("approved", "Written by a moderator.")
+
+
+def test_a_form_sent_at_once_offers_no_switch_for_timing(moderating, post, send):
+    """Sent 0 s after the form was shown is what bots do: the fix offered is trust alone, never
+    one click that turns the timing off for the whole site."""
+    held = send(Client(), issued=sent_after(post, 0))
+    assert held.hold_rule == Rule.TOO_FAST
+    html = queue_html(moderating)
+    assert "Approve and trust this commenter" in html
+    assert "lower the wait" not in html
+    assert "stop timing" not in html

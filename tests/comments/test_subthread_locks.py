@@ -71,8 +71,10 @@ def test_a_reply_under_a_lock_is_refused_with_the_text_kept(
         comment_data(post, body=body, parent=thread[answered].pk),
     )
     assert response.status_code == 400
-    assert LOCKED_NOTE in response.content.decode()
-    assert body in response.content.decode()
+    html = response.content.decode()
+    assert f"{LOCKED_NOTE} Your text is kept below: send it as a new comment." in html
+    assert body in html
+    assert f'name="parent" value="{thread[answered].pk}"' not in html  # no dead end
     assert not Comment.objects.filter(body=body).exists()
 
 
