@@ -4,6 +4,7 @@ The task worker sends it (comments/tasks.py), never the reader's request: a slow
 mail server delays nobody and loses nothing.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -37,7 +38,11 @@ def notify_pending_comment(comment_id, base_url):
     if not recipients:
         return
     admin_path = reverse("admin:comments_comment_change", args=[comment.pk])
-    context = {"comment": comment, "moderate_url": base_url + admin_path}
+    context = {
+        "comment": comment,
+        "moderate_url": base_url + admin_path,
+        "authors_moderate": settings.COMMENTS_AUTHORS_MODERATE,
+    }
     send_mail(
         subject=f"Comment awaiting moderation on “{comment.post.title}”",
         message=render_to_string("comments/email/pending.txt", context),
