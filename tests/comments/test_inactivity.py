@@ -200,3 +200,15 @@ def test_closes_long_past_are_marked_but_not_logged(make_post, settings):
     assert services.log_clock_closes() == 0
     assert Discussion.objects.get().clock_close_logged is not None
     assert not ModerationEvent.objects.filter(action="close").exists()
+
+
+def test_moderators_see_the_close_date_beside_the_state(client, make_post, moderator):
+    """The moderator's bar says when the clock closes the discussion, not only "Open"."""
+    post = make_post(published_at=timezone.now() - timedelta(days=30))
+    went_quiet(post, days_ago=DAYS - 3.1)
+    client.force_login(moderator)
+    html = client.get(post.get_absolute_url()).content.decode()
+    bar = html[
+        html.index('class="moderator-bar"') : html.index("</div>", html.index("moderator-bar"))
+    ]
+    assert "Comments close in 3 days, on" in bar
