@@ -4,12 +4,10 @@ Every change of status goes through ``comments.services``; this module only asks
 """
 
 import json
-from collections import Counter
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     BooleanField,
@@ -17,13 +15,11 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    F,
     OuterRef,
     Q,
-    Subquery,
     Value,
 )
-from django.db.models.functions import JSONObject, Upper
+from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -37,6 +33,13 @@ from blog.permissions import sees_all_posts
 
 from . import services, tuning
 from .admin_posts import event_table
+from .admin_reports import (
+    REPORTED,
+    ReportedFilter,
+    open_report_count,
+    open_reports,
+    reports_summary,
+)
 from .admin_tasks import JobAdmin  # noqa: F401  (registers the queue's list in its CSP-safe form)
 from .admin_tuning import NarrowForm, fix_buttons
 from .decisions import back, decide, switch_replies
@@ -52,8 +55,6 @@ PRIVATE_FIELDS = {"author_email", "ip_address", "user_agent"}
 TABS = [Status.PENDING, Status.APPROVED, Status.SPAM, Status.TRASH, Status.REJECTED]
 # The statuses moderators work through, few beside the approved ones: always counted exactly.
 WORKED = [status for status in TABS if status != Status.APPROVED]
-# The Reported tab (after Pending): comments with open reports, whatever their status.
-REPORTED = "reported"
 # Past this many comments in the table, the All and Approved tabs show PostgreSQL's estimate.
 EXACT_COUNT_LIMIT = 10_000
 # How many posts the "By post" filter offers: those with the most pending comments.
@@ -151,42 +152,6 @@ class BusiestPostFilter(admin.RelatedFieldListFilter):
         if chosen:  # a post from the post list: named only if this person sees its comments
             choices += queue.filter(post__in=chosen).values_list("post", "post__title").distinct()
         return choices
-
-
-class ReportedFilter(admin.SimpleListFilter):
-    """Comments readers reported and no moderator has dealt with yet, most reported first
-    (the queue's Reported tab, ``?reported=open``)."""
-
-    title = "readers' reports"
-    parameter_name = REPORTED
-    OPEN = "open"
-
-    def lookups(self, request, model_admin):
-        return [(self.OPEN, "Open reports")]
-
-    def queryset(self, request, queryset):
-        if self.value() != self.OPEN:
-            return queryset
-        return queryset.filter(Exists(Report.objects.open().filter(comment=OuterRef("pk"))))
-
-
-def _open_report_count():
-    open_reports = Report.objects.open().filter(comment=OuterRef("pk")).order_by()
-    return Subquery(open_reports.values("comment").annotate(n=Count("*")).values("n"))
-
-
-def _open_reports(with_notes):
-    """Each comment's open reports, as [{"reason": …, "note": …}], in the row's own query.
-
-    Readers write their notes for moderators (the report form says so): others get none.
-    """
-    note = F("note") if with_notes else Value("")
-    return ArraySubquery(
-        Report.objects.open()
-        .filter(comment=OuterRef("pk"))
-        .order_by("created_at", "id")
-        .values(json=JSONObject(reason="reason", note=note))
-    )
 
 
 def _apply(modeladmin, request, queryset, action, **options):
@@ -475,7 +440,7 @@ class CommentAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = self.queue(request).annotate(
             has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk"))),
-            open_reports=_open_reports(with_notes=self.moderates_every_post(request)),
+            open_reports=open_reports(with_notes=self.moderates_every_post(request)),
         )
         if self.moderates_every_post(request):
             return queryset.annotate(
@@ -495,7 +460,7 @@ class CommentAdmin(admin.ModelAdmin):
         """Pending first where statuses mix; a status tab in its index's order, newest first;
         the Reported tab most reported first."""
         if request.GET.get(REPORTED) == ReportedFilter.OPEN:
-            return [_open_report_count().desc(), "-created_at"]
+            return [open_report_count().desc(), "-created_at"]
         if "status__exact" in request.GET:
             return ["-created_at"]
         return self.ordering
@@ -622,7 +587,7 @@ class CommentAdmin(admin.ModelAdmin):
             comment.get_status_display(),
             comment.status_reason,
             decided,
-            _reports_summary(comment.open_reports),
+            reports_summary(comment.open_reports),
         )
 
     @admin.display(description="Commenter")
@@ -1002,24 +967,6 @@ class CommentAdmin(admin.ModelAdmin):
                 "actions": BlockedTerm.Action.choices,
             },
         )
-
-
-def _reports_summary(reports):
-    """A row's open reports: how many, their reasons with counts, and the readers' notes."""
-    if not reports:
-        return ""
-    notes = [report["note"] for report in reports if report["note"]]
-    return format_html(
-        '<div class="queue-reports"><strong>{}</strong>: {}{}</div>',
-        services.reports_label(len(reports), "open report"),
-        services.reasons_summary(Counter(report["reason"] for report in reports)),
-        format_html(
-            '<ul class="queue-report-notes">{}</ul>',
-            format_html_join("", "<li>“<bdi>{}</bdi>”</li>", ((note,) for note in notes)),
-        )
-        if notes
-        else "",
-    )
 
 
 def _block_candidates(comment):
