@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, JSONObject
 from blog.models import Post
 
 from .models import BlockedTerm, Comment, Threshold, TrustedCommenter
-from .post_authors import moderator_q
+from .post_authors import moderates_every_post, moderator_q
 from .sanitize import count_links, link_targets
 
 Rule = Comment.HoldRule
@@ -89,7 +89,7 @@ def judge(comment, elapsed=None):
     # publish unreviewed already. A spam entry still wins: it catches a stolen account's spam.
     if comment.by_post_author:
         return Verdict(Comment.Status.APPROVED, "Written by the post's author.")
-    if comment.user and comment.user.has_perm("comments.moderate_comment"):
+    if moderates_every_post(comment.user):
         return Verdict(Comment.Status.APPROVED, "Written by a moderator.")
     if term:
         return hold(f"{describe(term)}.", Rule.BLOCKED, term=term.pk, value=term.value)

@@ -12,7 +12,8 @@ from django.db.models import Q
 
 from .models import person_name
 
-MODERATE_PERMISSION = "comments.moderate_comment"
+MODERATE_CODENAME = "moderate_comment"
+MODERATE_PERMISSION = f"comments.{MODERATE_CODENAME}"
 
 
 def wrote(post, user):
@@ -37,8 +38,8 @@ def moderator_q(prefix=""):
     """``moderates_every_post`` as a filter on users (``prefix`` leads from the model to one)."""
     return (
         Q(**{f"{prefix}is_superuser": True})
-        | Q(**{f"{prefix}groups__permissions__codename": "moderate_comment"})
-        | Q(**{f"{prefix}user_permissions__codename": "moderate_comment"})
+        | Q(**{f"{prefix}groups__permissions__codename": MODERATE_CODENAME})
+        | Q(**{f"{prefix}user_permissions__codename": MODERATE_CODENAME})
     )
 
 
