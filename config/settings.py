@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "blog",
     "comments",
+    "wordpress",
     "demo",
 ]
 

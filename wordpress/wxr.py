@@ -1,0 +1,24 @@
+"""The WordPress eXtended RSS (WXR) vocabulary, shared by the importer and the exporter."""
+
+# WordPress has written both forms of its namespaces; the importer accepts either.
+WP_NAMESPACES = (
+    "http://wordpress.org/export/1.2/",
+    "https://wordpress.org/export/1.2/",
+    "http://wordpress.org/export/1.1/",
+    "https://wordpress.org/export/1.1/",
+    "http://wordpress.org/export/1.0/",
+)
+EXCERPT_NAMESPACES = (
+    "http://wordpress.org/export/1.2/excerpt/",
+    "https://wordpress.org/export/1.2/excerpt/",
+    "http://wordpress.org/export/1.1/excerpt/",
+    "https://wordpress.org/export/1.1/excerpt/",
+)
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+DC = "http://purl.org/dc/elements/1.1/"
+WFW = "http://wellformedness.org/wiki/CommentAPI/"
+
+# What the exporter writes: the current version, in the form WordPress writes today.
+WXR_VERSION = "1.2"
+WP = "http://wordpress.org/export/1.2/"
+EXCERPT = "http://wordpress.org/export/1.2/excerpt/"
