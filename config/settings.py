@@ -265,6 +265,10 @@ SITE_DESCRIPTION = env(
     "SITE_DESCRIPTION", default="Essays and arguments on cities, technology and the way we live."
 )
 
+# The site's public address (e.g. https://blog.example.org), for links written away from any
+# request, such as the WordPress export's; `export_wordpress --site-url` overrides it.
+SITE_URL = env("SITE_URL", default="")
+
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
 
 # Comments: threading, pagination, closing and spam defences.

@@ -16,7 +16,7 @@ EXCERPT_NAMESPACES = (
 )
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
-WFW = "http://wellformedness.org/wiki/CommentAPI/"
+WFW = "http://wellformedweb.org/CommentAPI/"
 
 # What the exporter writes: the current version, in the form WordPress writes today.
 WXR_VERSION = "1.2"
