@@ -32,6 +32,7 @@ from django.utils.text import Truncator
 from blog.permissions import sees_all_posts
 
 from . import services, tuning
+from .admin_personal_data import erase_commenters_data, export_commenters_data
 from .admin_posts import event_table
 from .admin_reports import (
     REPORTED,
@@ -310,7 +311,16 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["author_name", "author_email", "ip_address", "body"]
     list_select_related = ["post", "parent", "moderated_by"]
     list_per_page = 50
-    actions = [approve, reject, mark_spam, move_to_trash, restore, delete_permanently]
+    actions = [
+        approve,
+        reject,
+        mark_spam,
+        move_to_trash,
+        restore,
+        delete_permanently,
+        export_commenters_data,
+        erase_commenters_data,
+    ]
     ordering = [PENDING_FIRST.asc(), "-created_at"]
     # Django's other counts would each read the whole table: the total beside a filtered
     # count, and a count per filter choice ("Show counts"). The tabs say how many there are.
@@ -366,6 +376,9 @@ class CommentAdmin(admin.ModelAdmin):
                 not self.sees_every_comment(request) or hasattr(request.user, "author")
             )
         return moderates(request.user, obj.post)
+
+    def has_personal_data_permission(self, request):
+        return self.moderates_every_post(request)  # commenters' data, on every post
 
     def has_change_permission(self, request, obj=None):
         if self.moderates_every_post(request):

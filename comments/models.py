@@ -198,6 +198,12 @@ class Comment(models.Model):
             models.Index(
                 fields=["moderated_at"], condition=Q(status="trash"), name="comment_trash_idx"
             ),
+            # Pruning old addresses: only the comments that still carry one.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(ip_address__isnull=False) | ~Q(user_agent=""),
+                name="comment_addresses_idx",
+            ),
         ]
         constraints = [
             # The target of the composite foreign key "parent is on the same post".
@@ -474,6 +480,7 @@ class ModerationEvent(models.Model):
         UNLOCK = "unlock", "Reopened its replies"
         TUNE = "tune", "Tuned a moderation rule"
         DISMISS = "dismiss", "Dismissed its reports"
+        ERASE = "erase", "Erased on request"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(
@@ -686,3 +693,32 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:comments_comment_change", args=[self.comment_id])
+
+
+class DataRequest(models.Model):
+    """A commenter's data, exported or erased on request: who did it, when, how much.
+
+    The address is kept as a keyed digest (``comments.personal_data.digest``), never in
+    clear: the log proves the request was answered without keeping what an erasure removed.
+    The admin finds a request by the address typed in its search box.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Exported"
+        ERASE = "erase", "Erased"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    email_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    comments = models.PositiveIntegerField(help_text="How many comments it covered.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    via = models.CharField(max_length=100, help_text="The admin, or the command and who ran it.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "commenter data request"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.comments} comment(s), {self.created_at:%Y-%m-%d}"

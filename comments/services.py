@@ -20,10 +20,20 @@ from django.utils import timezone
 
 from blog.models import Post
 
-from . import editing, subscriptions, tasks
+from . import editing, personal_data, subscriptions, tasks
 from .closing import Why, closed_q, state_of
 from .forms import fingerprint
-from .models import Comment, CommentRevision, Discussion, ModerationEvent, Report, person_name
+from .models import (
+    Comment,
+    CommentRevision,
+    DataRequest,
+    Discussion,
+    ModerationEvent,
+    Report,
+    Subscription,
+    TrustedCommenter,
+    person_name,
+)
 from .moderation import Verdict, judge, judge_edit
 from .post_authors import signature
 
@@ -817,3 +827,95 @@ def log_clock_closes(limit=500):
         .order_by("published_at")
     )
     return sum(log_clock_close(post) for post in unlogged[:limit])
+
+
+# --- A commenter's data ------------------------------------------------------------------------
+
+
+ERASED_REASON = "Erased on request."
+
+
+def erase_commenter(email, by, via):
+    """Erase what is stored about ``email`` (and about the account with that address).
+
+    Each of their comments loses its name, email, website, account, IP address, user agent,
+    digests and earlier versions; its text is replaced, kept or deleted as
+    ``COMMENTS_ERASED_TEXT`` says (deleting spares a comment others' replies hang from: it
+    keeps its place, replaced, or they would go with it). Their subscriptions and trust go
+    too; an opt-out stays, so the site never emails the address again. One transaction per
+    post, an event per comment (its reason names nobody); the request is logged
+    (``DataRequest``, ``via`` says where from). Returns how many comments were erased.
+    """
+    email = personal_data.normalise(email)
+    if "@" not in email:  # an empty address would match every erased comment
+        raise NotAllowed(f"“{email}” is not an email address.")
+    posts = personal_data.comments_of(email).order_by().values_list("post_id", flat=True)
+    erased = sum(_erase_on_post(post_id, email, by) for post_id in set(posts))
+    with transaction.atomic():
+        users = personal_data.accounts(email)
+        Subscription.objects.filter(Q(email=email) | Q(user__in=users)).delete()
+        TrustedCommenter.objects.filter(Q(email=email) | Q(user__in=users)).delete()
+        Report.objects.filter(reporter__in=users).update(ip_address=None)
+        personal_data.log(DataRequest.Kind.ERASE, email, erased, by, via)
+    return erased
+
+
+def _erase_on_post(post_id, email, by):
+    with transaction.atomic():
+        begin_change(post_id)  # readers see names and texts change
+        theirs = list(
+            Comment.objects.select_for_update(of=("self",))
+            .filter(personal_data.comments_q(email), post_id=post_id)
+            .order_by("-depth")
+        )
+        mode = settings.COMMENTS_ERASED_TEXT
+        gone = _unanswered(post_id, theirs) if mode == "delete" else set()
+        for comment in theirs:
+            record(
+                post_id=post_id,
+                comment=comment,
+                action=Action.ERASE,
+                actor=by,
+                before=comment.status,
+                after="" if comment.pk in gone else comment.status,
+                reason=ERASED_REASON,
+            )
+        kept = [comment.pk for comment in theirs if comment.pk not in gone]
+        CommentRevision.objects.filter(comment__in=kept).delete()
+        Comment.objects.filter(pk__in=kept).update(
+            status_reason=ERASED_REASON, **personal_data.erased_fields(mode != "keep")
+        )
+        Comment.objects.filter(pk__in=gone).delete()
+    return len(theirs)
+
+
+def _unanswered(post_id, theirs):
+    """Of ``theirs`` (deepest first), the comments no one else's reply hangs from, at any depth."""
+    children = {}
+    replies = Comment.objects.filter(post_id=post_id, parent__isnull=False)
+    for pk, parent_id in replies.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    gone = set()
+    for comment in theirs:  # a reply is decided before the comment it hangs from
+        if all(child in gone for child in children.get(comment.pk, ())):
+            gone.add(comment.pk)
+    return gone
+
+
+def prune_addresses(days=None):
+    """Drop the IP addresses and user agents of comments and reports older than ``days``
+    (``COMMENTS_KEEP_ADDRESSES_DAYS``; 0: keep them). One UPDATE per table; readers see
+    nothing of it, so no version moves and no event is written. Returns (comments, reports)."""
+    days = settings.COMMENTS_KEEP_ADDRESSES_DAYS if days is None else days
+    if not days:
+        return 0, 0
+    cutoff = timezone.now() - timedelta(days=days)
+    comments = (
+        Comment.objects.filter(created_at__lt=cutoff)
+        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
+        .update(ip_address=None, user_agent="")
+    )
+    reports = Report.objects.filter(created_at__lt=cutoff, ip_address__isnull=False).update(
+        ip_address=None
+    )
+    return comments, reports

@@ -55,6 +55,13 @@ def prune_rate_counters(timestamp):
     RateCounter.objects.filter(window_ends__lt=timezone.now()).delete()
 
 
+@app.periodic(cron="29 4 * * *")
+@app.task(name="comments.prune_addresses", queue="maintenance")
+def prune_addresses(timestamp):
+    """Commenters' IP addresses and user agents are kept COMMENTS_KEEP_ADDRESSES_DAYS days."""
+    services.prune_addresses()
+
+
 @app.periodic(cron="43 3 * * *")
 @app.task(name="tasks.remove_old_jobs", queue="maintenance", pass_context=True)
 async def remove_old_jobs(context, timestamp):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from devtools.pgcluster import Cluster
 
@@ -306,5 +307,15 @@ COMMENTS_CONFIRM_DAYS = env.int("COMMENTS_CONFIRM_DAYS", default=14)
 COMMENTS_REPORTS_TO_HOLD = env.int("COMMENTS_REPORTS_TO_HOLD", default=3)
 COMMENTS_REPORT_RATE_LIMIT = env.int("COMMENTS_REPORT_RATE_LIMIT", default=10)
 COMMENTS_REPORT_RATE_WINDOW = env.int("COMMENTS_REPORT_RATE_WINDOW", default=3600)
+# A commenter's data on request: what erasing does to the text of their comments. "replace":
+# it becomes "Removed by request."; "keep": it stays, with nothing left to say who wrote it;
+# "delete": the comments go, except those others' replies hang from (they keep their place as
+# "Removed by request.").
+COMMENTS_ERASED_TEXT = env.str("COMMENTS_ERASED_TEXT", default="replace")
+if COMMENTS_ERASED_TEXT not in {"replace", "keep", "delete"}:
+    raise ImproperlyConfigured("COMMENTS_ERASED_TEXT must be replace, keep or delete.")
+# Days a comment's (and a report's) IP address and user agent are kept; a daily job drops them
+# after that (0: kept for good).
+COMMENTS_KEEP_ADDRESSES_DAYS = env.int("COMMENTS_KEEP_ADDRESSES_DAYS", default=90)
 # Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
