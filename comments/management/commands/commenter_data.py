@@ -1,11 +1,16 @@
 import getpass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
 from comments import personal_data, services
+
+
+def comments(count):
+    return f"{count} comment" if count == 1 else f"{count} comments"
 
 
 class Command(BaseCommand):
@@ -18,8 +23,9 @@ class Command(BaseCommand):
         export.add_argument("--output", type=Path, help="A file to write (default: the screen).")
         export.add_argument(
             "--base-url",
-            default="",
-            help="The site's address, e.g. https://blog.example.org, for absolute links.",
+            default=settings.SITE_URL,
+            help="The site's address, e.g. https://blog.example.org, for absolute links "
+            "(default: the SITE_URL setting).",
         )
         erase = actions.add_parser("erase", help="Erase their data (COMMENTS_ERASED_TEXT).")
         erase.add_argument("email")
@@ -52,11 +58,11 @@ class Command(BaseCommand):
         if not yes:
             answer = input(
                 f"Erase everything stored about {personal_data.normalise(email)} "
-                f"({count} comment(s))? This cannot be undone. Type yes to go on: "
+                f"({comments(count)})? This cannot be undone. Type yes to go on: "
             )
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing was erased.")
         erased = services.erase_commenter(email, None, via)
         self.stdout.write(
-            f"Erased the data of {personal_data.normalise(email)}: {erased} comment(s)."
+            f"Erased the data of {personal_data.normalise(email)}: {comments(erased)}."
         )
