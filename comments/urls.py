@@ -1,12 +1,15 @@
 from django.urls import path
 
 from . import edit_views, subscription_views, views
+from .feeds import LatestCommentsFeed, PostCommentsFeed
 
 app_name = "comments"
 
 urlpatterns = [
     path("posts/<slug:slug>/comment/", views.post_comment, name="post"),
     path("posts/<slug:slug>/discussion/", views.discussion_switch, name="discussion"),
+    path("posts/<slug:slug>/comments/feed/", PostCommentsFeed(), name="post_feed"),
+    path("comments/feed/", LatestCommentsFeed(), name="feed"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("comments/<int:pk>/replies/", views.replies_switch, name="replies"),

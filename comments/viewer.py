@@ -87,15 +87,25 @@ class Viewer:
 
     def _hidden_above(self, comment):
         """Does a removed comment above ``comment`` hide its sub-thread from this person?"""
-        if comment.parent_id is None:
-            return False
+        return comment.pk in self.hidden_in_place([comment])
+
+    def hidden_in_place(self, comments):
+        """The ids of those of ``comments`` whose sub-thread a removed comment above hides
+        from this person: one query for their threads' shape, none if all are top-level."""
+        roots = {comment.root_id for comment in comments if comment.parent_id is not None}
+        if not roots:
+            return set()
         thread = {
             c.pk: c
-            for c in Comment.objects.filter(Q(root=comment.root_id) | Q(pk=comment.root_id)).only(
+            for c in Comment.objects.filter(Q(root__in=roots) | Q(pk__in=roots)).only(
                 "parent_id", "status", "replies_hidden"
             )
         }
-        ancestor = thread.get(comment.parent_id)
+        return {comment.pk for comment in comments if self._hides(thread, comment.parent_id)}
+
+    def _hides(self, thread, ancestor_id):
+        """Does a removed comment at ``ancestor_id`` or above it hide what hangs below?"""
+        ancestor = thread.get(ancestor_id)
         while ancestor is not None:
             if ancestor.replies_hidden and not self.sees(ancestor):
                 return True

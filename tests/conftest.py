@@ -270,3 +270,55 @@ def _fresh_cache(request):
 def _fast_password_hashing(settings):
     """Tests log many users in; a deliberately slow hasher only slows them down."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def atom():
+    """``atom(response)``: the Atom feed a response holds, parsed safely and checked for what
+    RFC 4287 asks of a feed and its entries; its title, links by rel and entries as dicts."""
+    from types import SimpleNamespace
+
+    from defusedxml.ElementTree import fromstring
+
+    ns = "{http://www.w3.org/2005/Atom}"
+
+    def required(element, path):
+        value = element.findtext(f"{ns}{path}")
+        assert value, f"<{path}> is missing or empty"
+        return value
+
+    def entry_of(element):
+        links = element.findall(f"{ns}link")
+        assert [link.get("rel") for link in links] == ["alternate"]
+        content = element.find(f"{ns}content")
+        assert content is not None
+        assert content.get("type") == "html"
+        return {
+            "id": required(element, "id"),
+            "title": required(element, "title"),
+            "updated": required(element, "updated"),
+            "published": element.findtext(f"{ns}published"),
+            "author": required(element, f"author/{ns}name"),
+            "link": links[0].get("href"),
+            "summary": element.findtext(f"{ns}summary"),
+            "content": content.text,
+            "categories": [category.get("term") for category in element.findall(f"{ns}category")],
+        }
+
+    def parse(response):
+        assert response.status_code == 200, response.status_code
+        assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+        root = fromstring(response.content)
+        assert root.tag == f"{ns}feed"
+        required(root, "id")
+        required(root, "updated")
+        links = {link.get("rel"): link.get("href") for link in root.findall(f"{ns}link")}
+        assert {"self", "alternate"} <= links.keys(), links
+        return SimpleNamespace(
+            id=root.findtext(f"{ns}id"),
+            title=required(root, "title"),
+            links=links,
+            entries=[entry_of(element) for element in root.findall(f"{ns}entry")],
+        )
+
+    return parse

@@ -8,6 +8,7 @@ parsed and compared with the same pages for a harmless comment.
 import re
 from collections import Counter, namedtuple
 from html.parser import HTMLParser
+from itertools import cycle
 
 import pytest
 from django.test import Client
@@ -342,10 +343,21 @@ def test_website_with_another_scheme_is_refused(client, post, comment_data, url)
     assert body in textarea
 
 
-def test_comments_are_not_in_the_feed(client, post, comment_data):
-    """Comments are not syndicated; should they ever be, extend this corpus to the feed."""
-    client.post(_url(post), comment_data(post, body="Feedmarker <script>alert(1)</script>"))
-    Comment.objects.update(status=Comment.Status.APPROVED)
-    feed = client.get("/feed/").content.decode()
-    assert post.title in feed
-    assert "Feedmarker" not in feed
+@pytest.mark.parametrize(
+    ("body", "name"), list(zip(BODY_PAYLOADS, cycle(NAME_PAYLOADS))), ids=lambda p: p[:40]
+)
+def test_comment_feeds_carry_the_sanitised_comment_escaped(
+    client, admin_client, post, comment_data, atom, body, name
+):
+    """In both comment feeds, a hostile comment is its sanitised HTML, escaped once, and its
+    name is text: feed readers get no more markup than the page shows."""
+    client.post(_url(post), comment_data(post, body=body, author_name=name))
+    comment = Comment.objects.get()
+    admin_client.post(f"/comments/{comment.pk}/moderate/", {"action": "approve"})
+    comment.refresh_from_db()
+    for url in (f"/posts/{post.slug}/comments/feed/", "/comments/feed/"):
+        [entry] = atom(Client().get(url)).entries
+        assert entry["content"] == comment.body_html
+        assert_only_comment_markup(Collector(entry["content"]).elements)
+        assert entry["author"] == name
+        assert entry["title"] == f"Comment by \u2068{name}\u2069 on “{post.title}”"
