@@ -27,41 +27,45 @@ _BLOCKS = (
     "figcaption|figure|footer|form|h[1-6]|header|hgroup|hr|iframe|legend|li|map|menu|nav|ol|p|"
     "pre|script|section|style|summary|table|tbody|td|tfoot|th|thead|tr|ul"
 )
-_BLOCK_OPEN = re.compile(rf"(<(?:{_BLOCKS})[\s/>])", re.IGNORECASE)
-_BLOCK_CLOSE = re.compile(rf"(</(?:{_BLOCKS})>)", re.IGNORECASE)
-_STARTS_BLOCK = re.compile(rf"</?(?:{_BLOCKS})[\s/>]", re.IGNORECASE)
-_TRAILING_CLOSES = re.compile(rf"(?:</(?:{_BLOCKS})>\s*)+\Z", re.IGNORECASE)
-_PRE = re.compile(r"<pre[\s>].*?</pre>", re.IGNORECASE | re.DOTALL)
+_BLOCK_TAG = re.compile(rf"<(/?)({_BLOCKS})\b[^>]*?(/?)>", re.IGNORECASE)
+_VOID = {"hr", "col"}
+_SELF_CLOSING = {"p", "li", "dt", "dd", "tr", "td", "th"}  # a second one closes the first
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_BLANK_LINE = re.compile(r"\n\s*\n")
+# Widgets pasted into posts: their code would show as text once the tags are sanitised away.
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_BLANK_LINES = re.compile(r"(\n[ \t]*\n\s*)")
+
+
+def _paragraphs(text):
+    """Runs of text between blank lines as paragraphs, single newlines as line breaks."""
+    wrapped = []
+    for run in _BLANK_LINES.split(text):
+        if run.strip():
+            inner = run.strip().replace("\n", "<br>\n")
+            run = f"{run[: len(run) - len(run.lstrip())]}<p>{inner}</p>{run[len(run.rstrip()) :]}"
+        wrapped.append(run)
+    return "".join(wrapped)
 
 
 def autop(text):
-    """Blank lines make paragraphs and single newlines line breaks, as WordPress shows a
-    classic post; block elements (and everything inside ``<pre>``) are left as they are."""
-    kept = []
-
-    def keep(match):
-        kept.append(match[0])
-        return f"\n\n\x00{len(kept) - 1}\x00\n\n"
-
-    text = _BLOCK_CLOSE.sub(r"\1\n\n", _BLOCK_OPEN.sub(r"\n\n\1", _PRE.sub(keep, text)))
-    paragraphs = []
-    for chunk in _BLANK_LINE.split(text):
-        chunk = chunk.strip()
-        if chunk.startswith("\x00") and chunk.endswith("\x00"):
-            paragraphs.append(kept[int(chunk.strip("\x00"))])
-        elif _STARTS_BLOCK.match(chunk):
-            paragraphs.append(chunk)
-        elif chunk:
-            closes = _TRAILING_CLOSES.search(chunk)
-            tail = closes[0].strip() if closes else ""
-            inline = chunk[: closes.start()].strip() if closes else chunk
-            if inline:
-                paragraphs.append("<p>" + inline.replace("\n", "<br>\n") + "</p>")
-            if tail:
-                paragraphs.append(tail)
-    return "\n".join(paragraphs)
+    """Paragraphs and line breaks for the text outside block elements, as WordPress shows a
+    classic post. What is inside a block element (a paragraph, a list, ``<pre>``...) and the
+    space between blocks stay exactly as they are, so HTML that has its paragraphs (the
+    exporter's) comes back unchanged."""
+    html_parts, open_blocks, start = [], [], 0
+    for tag in _BLOCK_TAG.finditer(text):
+        before = text[start : tag.start()]
+        html_parts += [before if open_blocks else _paragraphs(before), tag[0]]
+        start, closing, name = tag.end(), tag[1], tag[2].lower()
+        if closing:
+            if name in open_blocks:  # closes it and whatever was left open inside it
+                del open_blocks[len(open_blocks) - 1 - open_blocks[::-1].index(name) :]
+        elif not tag[3] and name not in _VOID:
+            if open_blocks and open_blocks[-1] == name and name in _SELF_CLOSING:
+                open_blocks.pop()
+            open_blocks.append(name)
+    rest = text[start:]
+    return "".join([*html_parts, rest if open_blocks else _paragraphs(rest)])
 
 
 # --- Shortcodes ---------------------------------------------------------------------------------
@@ -100,6 +104,7 @@ class Body:
     media: list = field(default_factory=list)  # (url, title) of related media, in order
     media_links: int = 0  # media URLs no provider of ours plays, kept as links
     shortcodes: Counter = field(default_factory=Counter)  # kept as text, by name
+    scripts: int = 0  # <script> and <style> elements removed
 
 
 class _Conversion:
@@ -113,7 +118,7 @@ class _Conversion:
         found = _CAPTIONED_IMAGE.match(inner)
         if not found:
             return inner
-        caption = found[2].strip() or html.escape(attributes.get("caption", ""))
+        caption = found[2].strip() or attributes.get("caption", "")  # HTML, sanitised later
         if caption:
             return f"<figure>{found[1]}<figcaption>{caption}</figcaption></figure>"
         return f"<figure>{found[1]}</figure>"
@@ -157,11 +162,11 @@ def convert_body(content, title=""):
     conversion = _Conversion(title)
     text = content.replace("\r\n", "\n").replace("\r", "\n")
     has_blocks = "<!-- wp:" in text  # the block editor stores its paragraphs: no wpautop
-    text = _HTML_COMMENT.sub("", text)
+    text, conversion.body.scripts = _SCRIPT.subn("", _HTML_COMMENT.sub("", text))
     text = _CAPTION.sub(conversion.figure, text)
     text = _MEDIA.sub(conversion.any_media, text)
     conversion.count_shortcodes(text)
-    conversion.body.html = text.strip() if has_blocks else autop(text)
+    conversion.body.html = (text if has_blocks else autop(text)).strip()
     return conversion.body
 
 

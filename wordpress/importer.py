@@ -235,6 +235,7 @@ class _PostImport:
             )
         self.report.media["related"] += len(seen)
         self.report.media["links"] += body.media_links
+        self.report.media["scripts"] += body.scripts
 
     def listed_media(self):
         raw = self.item.meta.get(RELATED_MEDIA_META)

@@ -21,6 +21,7 @@ AUTHORS = {
 MEDIA = {
     "related": "Related media added",
     "links": "Media URLs kept as links",
+    "scripts": "Scripts and styles removed from bodies",
 }
 
 
