@@ -52,7 +52,8 @@ def import_wxr(stream, report):
     with transaction.atomic() if report.dry_run else nullcontext():
         for entry in read_wxr(stream):
             importer.add(entry)
-        transaction.set_rollback(report.dry_run)
+        if report.dry_run:
+            transaction.set_rollback(True)
     return report
 
 

@@ -52,6 +52,14 @@ def test_a_second_run_changes_nothing_and_says_so(import_wordpress):
     assert "Nothing changed" not in first
 
 
+@pytest.mark.django_db(transaction=True)
+def test_each_post_commits_on_its_own(import_wordpress):
+    """Outside any test transaction, as in production: every post but the broken one stays."""
+    summary = import_wordpress("blog.xml")
+    assert Post.objects.count() == summary.count("Posts created") == 8
+    assert summary.count("Posts that failed (see the warnings)") == 1
+
+
 def test_edits_made_here_survive_a_second_run(import_wordpress):
     """An imported post an editor changed here is not overwritten by the export."""
     import_wordpress("blog.xml")
