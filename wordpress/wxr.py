@@ -13,6 +13,7 @@ EXCERPT_NAMESPACES = (
     "https://wordpress.org/export/1.2/excerpt/",
     "http://wordpress.org/export/1.1/excerpt/",
     "https://wordpress.org/export/1.1/excerpt/",
+    "http://wordpress.org/export/1.0/excerpt/",
 )
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"

@@ -1,0 +1,88 @@
+"""WordPress authors as accounts and author profiles of this site.
+
+An account is created inactive and without a usable password: importing a blog never lets
+anyone log in. A login that names an existing account with the same email is that person;
+with another email it is someone else, whose account gets a free username (reported).
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.text import slugify
+
+from blog.models import Author
+
+from .models import ImportedAuthor
+
+USERNAME_LENGTH = 150
+
+
+def first_free(value, taken, limit):
+    """``value``, or ``value-2``, ``value-3``… the first that ``taken`` says is free."""
+    candidate, number = value[:limit], 1
+    while taken(candidate):
+        number += 1
+        suffix = f"-{number}"
+        candidate = value[: limit - len(suffix)] + suffix
+    return candidate
+
+
+def _account(wp_author, report):
+    """The account of ``wp_author``, and whether it was there before."""
+    users = get_user_model().objects
+    login = wp_author.login[:USERNAME_LENGTH]
+    same = users.filter(username=login).first()
+    if same is not None and wp_author.email and same.email.lower() == wp_author.email.lower():
+        return same, True
+    username = first_free(login, lambda name: users.filter(username=name).exists(), USERNAME_LENGTH)
+    if username != login:
+        report.warnings.append(
+            f"Author “{wp_author.login}”: that username belongs to another person here "
+            f"(another email); the account is “{username}”."
+        )
+    user = users.model(
+        username=username,
+        email=wp_author.email,
+        first_name=wp_author.first_name[:150],
+        last_name=wp_author.last_name[:150],
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user, False
+
+
+def _profile(user, wp_author):
+    if existing := Author.objects.filter(user=user).first():
+        return existing
+    name = (wp_author.display_name or wp_author.login)[:100]
+    slug = first_free(
+        slugify(name) or slugify(wp_author.login) or "author",
+        lambda slug: Author.objects.filter(slug=slug).exists(),
+        100,
+    )
+    return Author.objects.create(user=user, display_name=name, slug=slug)
+
+
+def author_for(wp_author, source, report, placeholder=False):
+    """The author profile ``wp_author`` is here, created on its first import.
+
+    ``placeholder``: an item's creator the export does not describe, made from the login.
+    """
+    known = ImportedAuthor.objects.filter(source=source, login=wp_author.login)
+    if imported := known.select_related("author__user").first():
+        if not placeholder:
+            report.authors["unchanged"] += 1
+        return imported.author
+    with transaction.atomic():
+        user, existed = _account(wp_author, report)
+        author = _profile(user, wp_author)
+        ImportedAuthor.objects.create(author=author, source=source, login=wp_author.login)
+    if placeholder:
+        report.authors["placeholder"] += 1
+        report.warnings.append(
+            f"Creator “{wp_author.login}” is not among the export's authors: a placeholder "
+            f"author “{author.display_name}” was created."
+        )
+    else:
+        report.authors["matched" if existed else "created"] += 1
+    return author

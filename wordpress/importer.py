@@ -1,0 +1,252 @@
+"""Import a WordPress export: authors, then each post with its tags, media and comments.
+
+Each post is one transaction (the post, its tags and media, its comments, its discussion's
+switch): an error inside leaves nothing of it, is reported, and the import goes on. What was
+imported before (``ImportedPost`` and its siblings) is left as it is here, where editors may
+have changed it since; only comments new in the export are added to it. A dry run does all
+the work in one transaction and rolls it back, so its report is what an import would do.
+"""
+
+import html
+import json
+from contextlib import nullcontext
+from hashlib import sha1
+from urllib.parse import unquote
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+from blog.embeds import parse_media_url
+from blog.models import FormerSlug, MediaEmbed, Post, Tag
+from comments import services
+
+from .authors import author_for, first_free
+from .content import convert_body, plain_text
+from .models import ImportedPost
+from .reader import Channel, WxrAuthor, WxrItem, read_wxr
+from .report import ImportReport
+from .threads import import_thread, wxr_date
+
+CLOSED_REASON = "Closed on WordPress before the import."
+RELATED_MEDIA_META = "_blog_related_media"
+TAG_DOMAINS = ("category", "post_tag")
+# WordPress files every post without a category under this one: not a topic.
+DEFAULT_CATEGORY = "uncategorized"
+TAG_LENGTH = Tag._meta.get_field("name").max_length
+TITLE_LENGTH = Post._meta.get_field("title").max_length
+SLUG_LENGTH = Post._meta.get_field("slug").max_length
+STANDFIRST_LENGTH = Post._meta.get_field("standfirst").max_length
+DRAFT_STATUSES = ("draft", "pending", "auto-draft")
+
+
+def import_wxr(stream, report):
+    """Import the WXR file ``stream`` (binary), counting in ``report`` (an ``ImportReport``;
+    its ``dry_run`` rolls everything back).
+
+    Raises ``reader.WxrError`` when the file cannot be read; the posts read before a
+    malformed part stay imported (unless it is a dry run) and ``report`` counts them.
+    """
+    importer = Importer(report)
+    with transaction.atomic() if report.dry_run else nullcontext():
+        for entry in read_wxr(stream):
+            importer.add(entry)
+        if report.dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _label(item):
+    return f"Post {item.wp_id} “{item.title or '(no title)'}”"
+
+
+class Importer:
+    def __init__(self, report):
+        self.report = report
+        self.source = ""
+        self.authors = {}  # login -> Author
+        self.users = {}  # wp:author_id -> User, for the comments they wrote
+
+    def add(self, entry):
+        match entry:
+            case Channel():
+                self.source = self.report.source = entry.source
+            case WxrAuthor():
+                self.add_author(entry)
+            case WxrItem():
+                self.add_item(entry)
+
+    def add_author(self, wp_author):
+        if not wp_author.login:
+            self.report.warnings.append("An author without a login was left out.")
+            return
+        author = author_for(wp_author, self.source, self.report)
+        self.authors[wp_author.login] = author
+        if wp_author.wp_id:
+            self.users[wp_author.wp_id] = author.user
+
+    def add_item(self, item):
+        if item.post_type != "post":
+            self.report.skipped[item.post_type] += 1
+            return
+        if item.status == "trash":
+            self.report.skipped["trash"] += 1
+            return
+        outcome = ImportReport()
+        try:
+            with transaction.atomic():
+                _PostImport(self, item, outcome).run()
+        except Exception as error:
+            self.report.skipped["failed"] += 1
+            self.report.warnings.append(f"{_label(item)} was not imported: {error}")
+        else:
+            self.report.merge(outcome)
+
+
+class _PostImport:
+    """One item of the export, in its transaction; counts go to ``report`` (merged on success)."""
+
+    def __init__(self, importer, item, report):
+        self.importer, self.item, self.report = importer, item, report
+        self.source = importer.source
+
+    def run(self):
+        item, source = self.item, self.source
+        # By its id, or by its guid when the site's address changed between two exports.
+        same = Q(source=source, wp_id=item.wp_id) | (Q(guid=item.guid) if item.guid else Q())
+        imported = ImportedPost.objects.filter(same).select_related("post__author").first()
+        if imported is not None:
+            self.report.posts["unchanged"] += 1
+            post, source = imported.post, imported.source
+        else:
+            post = self.create_post()
+            self.report.posts["created"] += 1
+        import_thread(post, item.comments, source, self.importer.users, self.report)
+        if imported is None and item.comment_status == "closed":
+            services.close(post, by=None, reason=CLOSED_REASON)
+
+    def create_post(self):
+        item = self.item
+        title = plain_text(item.title, TITLE_LENGTH) or "(no title)"
+        status, published_at = self.status()
+        body = convert_body(item.content, title)
+        post = Post(
+            title=title,
+            slug=self.free_slug(title),
+            author=self.author(),
+            standfirst=plain_text(item.excerpt, STANDFIRST_LENGTH),
+            body=body.html,
+            status=status,
+            published_at=published_at,
+        )
+        post.save()
+        post.tags.set(self.tags())
+        self.add_media(post, body)
+        self.report.shortcodes.update(body.shortcodes)
+        ImportedPost.objects.create(post=post, source=self.source, wp_id=item.wp_id, guid=item.guid)
+        return post
+
+    def warn(self, message):
+        self.report.warnings.append(f"{_label(self.item)}: {message}")
+
+    def status(self):
+        """The post's status and publication date here, from WordPress's."""
+        item = self.item
+        date = wxr_date(item.date_gmt, item.date)
+        if item.password:
+            self.warn("password-protected on WordPress, imported as a draft (never public).")
+            return Post.Status.DRAFT, date
+        if item.status in ("publish", "future"):  # a future date schedules it, as there
+            return Post.Status.PUBLISHED, date
+        if item.status == "private":
+            self.warn("private on WordPress, imported as a draft.")
+        elif item.status not in DRAFT_STATUSES:
+            self.warn(f"status “{item.status}” is unknown here, imported as a draft.")
+        # A draft keeps a date WordPress fixed (in UTC); one never dated stays undated.
+        return Post.Status.DRAFT, wxr_date(item.date_gmt, "")
+
+    def author(self):
+        creator = self.item.creator or "wordpress"
+        if author := self.importer.authors.get(creator):
+            return author
+        placeholder = WxrAuthor(wp_id=None, login=creator, display_name=creator)
+        return author_for(placeholder, self.source, self.report, placeholder=True)
+
+    def free_slug(self, title):
+        """WordPress's slug (or one from the title), suffixed if a post here has or had it."""
+        wanted = (
+            slugify(unquote(self.item.post_name)) or slugify(title) or f"post-{self.item.wp_id}"
+        )[:SLUG_LENGTH]
+        slug = first_free(
+            wanted,
+            lambda slug: (
+                Post.objects.filter(slug=slug).exists()
+                or FormerSlug.objects.filter(slug=slug).exists()
+            ),
+            SLUG_LENGTH,
+        )
+        if slug != wanted:
+            self.warn(f"the slug “{wanted}” is taken here: imported as “{slug}”.")
+        return slug
+
+    def tags(self):
+        """Categories and tags, both as tags (found by slug, else by name, else created)."""
+        tags = {}
+        for domain, nicename, label in self.item.categories:
+            name = html.unescape(label).strip()
+            slug = slugify(unquote(nicename)) or slugify(name)
+            if domain not in TAG_DOMAINS or not name or slug == DEFAULT_CATEGORY:
+                continue
+            if not slug:  # a name in a script slugs cannot spell
+                slug = f"tag-{sha1(name.encode()).hexdigest()[:8]}"
+            if len(name) > TAG_LENGTH:
+                short = plain_text(name, TAG_LENGTH)
+                self.warn(f"the tag “{name}” is longer than {TAG_LENGTH} characters: “{short}”.")
+                name = short
+            tag = (
+                Tag.objects.filter(slug=slug[:TAG_LENGTH]).first()
+                or Tag.objects.filter(name__iexact=name).first()
+                or Tag.objects.create(name=name, slug=slug[:TAG_LENGTH])
+            )
+            tags[tag.pk] = tag
+        return list(tags.values())
+
+    def add_media(self, post, body):
+        """Related media: those the export lists (``_blog_related_media``), then the videos
+        found in the body, each URL once."""
+        items = [*self.listed_media(), *({"url": url, "title": t} for url, t in body.media)]
+        seen = set()
+        for entry in items:
+            try:
+                url = parse_media_url(str(entry.get("url", ""))).url
+            except ValidationError as error:
+                self.warn(f"related media “{entry.get('url')}” left out: {error.messages[0]}")
+                continue
+            if url in seen:
+                continue
+            seen.add(url)
+            MediaEmbed.objects.create(
+                post=post,
+                position=len(seen) - 1,
+                url=url,
+                title=str(entry.get("title") or url)[:200],
+                credit=str(entry.get("credit") or "")[:200],
+                caption=str(entry.get("caption") or "")[:1000],
+            )
+        self.report.media["related"] += len(seen)
+        self.report.media["links"] += body.media_links
+        self.report.media["scripts"] += body.scripts
+
+    def listed_media(self):
+        raw = self.item.meta.get(RELATED_MEDIA_META)
+        if not raw:
+            return []
+        try:
+            listed = json.loads(raw)
+        except ValueError:
+            listed = None
+        if not isinstance(listed, list) or not all(isinstance(e, dict) for e in listed):
+            self.warn(f"{RELATED_MEDIA_META} is not a list of media: left out.")
+            return []
+        return listed

@@ -1,0 +1,67 @@
+"""What the importer brought from WordPress, keyed by the ids WordPress gave it.
+
+These rows make the import idempotent: a second run of the same export (or of a later one)
+finds what it brought before and leaves it as it is here, where editors may have changed it.
+``source`` names the WordPress site without its scheme (``example.org/blog``), so an export
+taken after the site moved to https keys the same items.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+from blog.models import Author, Post
+from comments.models import Comment
+
+
+class ImportedAuthor(models.Model):
+    """The author profile a WordPress login (``wp:author_login``) became."""
+
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=200)
+    login = models.CharField(max_length=150)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["source", "login"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "login"], name="importedauthor_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.login} from {self.source}"
+
+
+class ImportedPost(models.Model):
+    """The post a WordPress item became; found again by its id, or by its guid."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=200)
+    wp_id = models.PositiveBigIntegerField("WordPress id")
+    guid = models.CharField(max_length=255, blank=True, db_index=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["source", "wp_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "wp_id"], name="importedpost_unique")
+        ]
+
+    def __str__(self):
+        return f"Post {self.wp_id} from {self.source}"
+
+
+class ImportedComment(models.Model):
+    """The comment a WordPress comment became (keyed by the site of its post's import)."""
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=200)
+    wp_id = models.PositiveBigIntegerField("WordPress id")
+
+    class Meta:
+        ordering = ["source", "wp_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "wp_id"], name="importedcomment_unique")
+        ]
+
+    def __str__(self):
+        return f"Comment {self.wp_id} from {self.source}"
