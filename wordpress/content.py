@@ -13,7 +13,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-import bleach
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, strip_tags
 
@@ -181,7 +180,8 @@ def plain_text(markup, limit):
     return (text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[: limit - 1]) + "…"
 
 
-_WORDPRESS_NAMES = re.compile(r"<(/?)(b|i)>")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
+_RENAMED = {"b": "strong", "i": "em"}
 
 
 def comment_body(content):
@@ -189,16 +189,15 @@ def comment_body(content):
 
     WordPress let commenters use a few tags; those this site keeps stay (``<b>`` and ``<i>``
     as ``<strong>`` and ``<em>``), the others go and leave their text, so no markup shows
-    up escaped once ``Comment.save`` renders the text.
+    up escaped once ``Comment.save`` renders the text (and sanitises what is left). The rest
+    is kept as it is, entities and a lone "<" or "&" included: a comment this site exported
+    comes back exactly as it was typed.
     """
-    clean = bleach.clean(
-        content.replace("\r\n", "\n"),
-        tags=COMMENT_TAGS | {"b", "i"},
-        attributes={"a": ["href", "title"]},
-        protocols={"http", "https", "mailto"},
-        strip=True,
-        strip_comments=True,
-    )
-    return _WORDPRESS_NAMES.sub(
-        lambda match: f"<{match[1]}{'strong' if match[2] == 'b' else 'em'}>", clean
-    )
+
+    def kept(tag):
+        closing, name = tag[1], tag[2].lower()
+        if name in _RENAMED:
+            return f"<{closing}{_RENAMED[name]}>"
+        return tag[0] if name in COMMENT_TAGS else ""
+
+    return _TAG.sub(kept, _HTML_COMMENT.sub("", _SCRIPT.sub("", content)))
