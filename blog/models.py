@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Func, OuterRef, Q, Subquery
@@ -103,6 +105,13 @@ class PostQuerySet(models.QuerySet):
         )
 
 
+class PostManager(models.Manager.from_queryset(PostQuerySet)):
+    def get_queryset(self):
+        # The search vector is for the search's WHERE clause only: no page shows it, and
+        # it is as long as the post.
+        return super().get_queryset().defer("search_vector")
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -128,8 +137,10 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    # Written by the database's triggers (blog/search_index.py), never by Python.
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = PostQuerySet.as_manager()
+    objects = PostManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -144,6 +155,7 @@ class Post(models.Model):
                 condition=Q(status="published"),
                 name="post_author_published_idx",
             ),
+            GinIndex(fields=["search_vector"], name="post_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(

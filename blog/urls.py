@@ -15,5 +15,6 @@ urlpatterns = [
     path("archive/", views.archive_index, name="archive"),
     path("archive/<int:year>/<int:month>/", views.MonthArchive.as_view(), name="archive_month"),
     path("feed/", LatestPostsFeed(), name="feed"),
+    path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

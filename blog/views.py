@@ -1,13 +1,18 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.encoding import iri_to_uri
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, MonthArchiveView
 
 from . import pagecache
 from .models import Author, Post, Tag
 from .pagination import NewerOlderPaginator
+from .search import clean_query, find_posts, present
 
 
 class PostListView(ListView):
@@ -112,6 +117,30 @@ def render_post(request, post, extra_context=None, status=200):
     if not post.is_public:
         add_never_cache_headers(response)
     return response
+
+
+@require_safe
+def search(request):
+    """Search results for ``?q=``, best first; without a query, only the search form.
+
+    Posts are counted only when there is more than one page of them.
+    """
+    query = clean_query(request.GET.get("q", ""))
+    context = {"search_query": query}
+    if query:
+        paginator = NewerOlderPaginator(find_posts(query), settings.BLOG_POSTS_PER_PAGE)
+        try:
+            page = paginator.page(request.GET.get("page", 1))
+        except InvalidPage:
+            raise Http404("No such page of results.") from None
+        several_pages = page.number > 1 or page.has_next()
+        context.update(
+            page_obj=page,
+            posts=[present(post) for post in page],
+            result_count=paginator.count if several_pages else len(page),
+            page_query=urlencode({"q": query}) + "&",
+        )
+    return render(request, "blog/search.html", context)
 
 
 def robots_txt(request):

@@ -271,6 +271,9 @@ SITE_DESCRIPTION = env(
 SITE_URL = env("SITE_URL", default="")
 
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
+# PostgreSQL's text search configuration for /search/ (the blog's language: stemming, stop
+# words); after changing it, run `manage.py rebuild_search_index`.
+SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")
 
 # Comments: threading, pagination, closing and spam defences.
 COMMENTS_MAX_DEPTH = env.int("COMMENTS_MAX_DEPTH", default=5)
