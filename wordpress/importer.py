@@ -15,7 +15,6 @@ from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.text import slugify
 
 from blog.embeds import parse_media_url
@@ -113,9 +112,7 @@ class _PostImport:
 
     def run(self):
         item, source = self.item, self.source
-        # By its id, or by its guid when the site's address changed between two exports.
-        same = Q(source=source, wp_id=item.wp_id) | (Q(guid=item.guid) if item.guid else Q())
-        imported = ImportedPost.objects.filter(same).select_related("post__author").first()
+        imported = self.imported_before()
         if imported is not None:
             self.report.posts["unchanged"] += 1
             post, source = imported.post, imported.source
@@ -125,6 +122,16 @@ class _PostImport:
         import_thread(post, item.comments, source, self.importer.users, self.report)
         if imported is None and item.comment_status == "closed":
             services.close(post, by=None, reason=CLOSED_REASON)
+
+    def imported_before(self):
+        """The import of this item, by its id on this site, or by its guid when it came from
+        the site under another address (or another WordPress that kept its guids). Within one
+        site a guid is no key: WordPress gives a copied post its original's guid."""
+        item = self.item
+        found = ImportedPost.objects.select_related("post__author")
+        return found.filter(source=self.source, wp_id=item.wp_id).first() or (
+            found.filter(guid=item.guid).exclude(source=self.source).first() if item.guid else None
+        )
 
     def create_post(self):
         item = self.item
