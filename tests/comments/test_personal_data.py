@@ -181,6 +181,16 @@ def test_the_command_exports_to_a_file(ada, tmp_path):
     assert DataRequest.objects.get().via.startswith("manage.py commenter_data")
 
 
+def test_the_command_writes_a_file_only_its_owner_can_read(ada, tmp_path):
+    """The export holds someone's addresses: like export_wordpress's file, owner only."""
+    target = tmp_path / "ada.json"
+    target.write_text("an older, world-readable file")
+    target.chmod(0o644)
+    call_command("commenter_data", "export", ADA, "--output", str(target))
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert json.loads(target.read_text())["commenters"][0]["email"] == ADA
+
+
 def test_the_command_refuses_what_is_not_an_address(db):
     """A typo is a clear error, not an empty export."""
     with pytest.raises(CommandError, match="is not an email address"):
@@ -291,6 +301,18 @@ def test_the_command_erases_only_once_confirmed(ada, monkeypatch):
     assert Comment.objects.filter(author_email=ADA).exists()
     call_command("commenter_data", "erase", ADA, "--yes")
     assert not Comment.objects.filter(author_email__iexact=ADA).exists()
+
+
+def test_the_command_without_anyone_to_answer_erases_nothing(ada, monkeypatch):
+    """Run from a script with no --yes (input at its end): a clear error, nothing erased."""
+
+    def no_answer(prompt):
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", no_answer)
+    with pytest.raises(CommandError, match="Nothing was erased"):
+        call_command("commenter_data", "erase", ADA)
+    assert Comment.objects.filter(author_email=ADA).exists()
 
 
 # --- Pruning ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import getpass
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -48,7 +49,11 @@ class Command(BaseCommand):
             self.stdout.write(document)
             return
         try:
-            output.write_text(document + "\n", encoding="utf-8")
+            # Someone's email, addresses and comments: readable by the file's owner only.
+            descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(descriptor, "w", encoding="utf-8") as file:
+                os.fchmod(file.fileno(), 0o600)  # also a file that was there before
+                file.write(document + "\n")
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
         self.stderr.write(f"Wrote the data of {personal_data.normalise(email)} to {output}.")
@@ -56,10 +61,13 @@ class Command(BaseCommand):
     def erase(self, email, via, yes):
         count = personal_data.comments_of(email).count()
         if not yes:
-            answer = input(
-                f"Erase everything stored about {personal_data.normalise(email)} "
-                f"({comments(count)})? This cannot be undone. Type yes to go on: "
-            )
+            try:
+                answer = input(
+                    f"Erase everything stored about {personal_data.normalise(email)} "
+                    f"({comments(count)})? This cannot be undone. Type yes to go on: "
+                )
+            except EOFError:  # no one to answer (a script, a cron job): --yes says it
+                answer = ""
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing was erased.")
         erased = services.erase_commenter(email, None, via)
