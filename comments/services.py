@@ -855,7 +855,7 @@ def erase_commenter(email, by, via):
         users = personal_data.accounts(email)
         Subscription.objects.filter(Q(email=email) | Q(user__in=users)).delete()
         TrustedCommenter.objects.filter(Q(email=email) | Q(user__in=users)).delete()
-        Report.objects.filter(reporter__in=users).update(ip_address=None)
+        Report.objects.filter(reporter__in=users).update(ip_address=None, note="")
         personal_data.log(DataRequest.Kind.ERASE, email, erased, by, via)
     return erased
 
@@ -866,7 +866,7 @@ def _erase_on_post(post_id, email, by):
         theirs = list(
             Comment.objects.select_for_update(of=("self",))
             .filter(personal_data.comments_q(email), post_id=post_id)
-            .order_by("-depth")
+            .order_by("-depth", "-created_at", "-id")
         )
         mode = settings.COMMENTS_ERASED_TEXT
         gone = _unanswered(post_id, theirs) if mode == "delete" else set()
@@ -890,32 +890,50 @@ def _erase_on_post(post_id, email, by):
 
 
 def _unanswered(post_id, theirs):
-    """Of ``theirs`` (deepest first), the comments no one else's reply hangs from, at any depth."""
-    children = {}
+    """Of ``theirs`` (deepest, then latest first), the comments no one else's reply hangs from
+    or answers (a reply flattened at the deepest level answers a sibling), at any depth."""
+    answers = {}
     replies = Comment.objects.filter(post_id=post_id, parent__isnull=False)
-    for pk, parent_id in replies.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
+    for pk, *above in replies.values_list("pk", "parent_id", "in_reply_to_id"):
+        for comment_id in set(above) - {None}:
+            answers.setdefault(comment_id, []).append(pk)
     gone = set()
-    for comment in theirs:  # a reply is decided before the comment it hangs from
-        if all(child in gone for child in children.get(comment.pk, ())):
+    for comment in theirs:  # a reply is decided before the comment it answers
+        if all(reply in gone for reply in answers.get(comment.pk, ())):
             gone.add(comment.pk)
     return gone
 
 
-def prune_addresses(days=None):
+PRUNE_BATCH = 5_000
+
+
+def prune_addresses(days=None, batch=PRUNE_BATCH):
     """Drop the IP addresses and user agents of comments and reports older than ``days``
-    (``COMMENTS_KEEP_ADDRESSES_DAYS``; 0: keep them). One UPDATE per table; readers see
-    nothing of it, so no version moves and no event is written. Returns (comments, reports)."""
+    (``COMMENTS_KEEP_ADDRESSES_DAYS``; 0: keep them). Readers see nothing of it, so no version
+    moves and no event is written. Returns (comments, reports).
+
+    An UPDATE per ``batch`` rows, each its own transaction: the first run after importing a
+    decade of comments never holds the locks moderation waits on for long.
+    """
     days = settings.COMMENTS_KEEP_ADDRESSES_DAYS if days is None else days
     if not days:
         return 0, 0
     cutoff = timezone.now() - timedelta(days=days)
-    comments = (
-        Comment.objects.filter(created_at__lt=cutoff)
-        .filter(Q(ip_address__isnull=False) | ~Q(user_agent=""))
-        .update(ip_address=None, user_agent="")
+    old_comments = Comment.objects.filter(created_at__lt=cutoff).filter(
+        Q(ip_address__isnull=False) | ~Q(user_agent="")
     )
-    reports = Report.objects.filter(created_at__lt=cutoff, ip_address__isnull=False).update(
-        ip_address=None
+    old_reports = Report.objects.filter(created_at__lt=cutoff, ip_address__isnull=False)
+    return (
+        _update_in_batches(old_comments, batch, ip_address=None, user_agent=""),
+        _update_in_batches(old_reports, batch, ip_address=None),
     )
-    return comments, reports
+
+
+def _update_in_batches(rows, batch, **values):
+    done = 0
+    while True:
+        with transaction.atomic():
+            changed = rows.model.objects.filter(pk__in=rows.values("pk")[:batch]).update(**values)
+        done += changed
+        if changed < batch:
+            return done

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments import personal_data, services, tasks
@@ -216,7 +218,8 @@ def test_erasing_leaves_nothing_of_the_commenter(ada, moderator):
     assert not Subscription.objects.exists()
     assert not TrustedCommenter.objects.exists()
     assert OptOut.objects.filter(email=ADA).exists()
-    assert Report.objects.get().ip_address is None  # the report her account filed
+    report = Report.objects.get()  # the report her account filed: her words and address go
+    assert (report.ip_address, report.note) == (None, "")
     events = ModerationEvent.objects.filter(action=ModerationEvent.Action.ERASE)
     assert {e.comment_id for e in events} == {ada["first"].pk, ada["second"].pk}
     assert all(e.actor == moderator and e.reason == "Erased on request." for e in events)
@@ -275,6 +278,26 @@ def test_delete_spares_only_comments_others_answered(post, make_comment, moderat
     assert not Comment.objects.filter(pk__in=[alone.pk, self_answered.pk]).exists()
     gone = ModerationEvent.objects.filter(comment_number=alone.pk).get()
     assert (gone.action, gone.to_state, gone.comment) == (ModerationEvent.Action.ERASE, "", None)
+
+
+def test_delete_spares_a_comment_answered_beside_it_at_the_deepest_level(post, moderator, settings):
+    """A reply to the deepest level hangs beside the comment it answers: that comment stays,
+    so the reply still says whom it answers."""
+    settings.COMMENTS_ERASED_TEXT = "delete"
+    settings.COMMENTS_MAX_DEPTH = 2
+
+    def add(parent, name, email):
+        comment = Comment(post=post, parent=parent, author_name=name, author_email=email, body="Hi")
+        return services.import_comment(comment, "For the test.")
+
+    top = add(None, "Ada", ADA)
+    deepest = add(top, "Ada", ADA)
+    bobs = add(deepest, "Bob Builder", "bob@example.net")
+    assert (bobs.parent, bobs.in_reply_to) == (top, deepest)  # hung beside what it answers
+    services.erase_commenter(ADA, moderator, "the admin")
+    assert set(Comment.objects.filter(author_name="Removed")) == {top, deepest}
+    bobs.refresh_from_db()
+    assert bobs.in_reply_to == deepest
 
 
 def test_the_admin_asks_before_erasing(client, moderator, ada):
@@ -342,14 +365,19 @@ def aged(post, make_comment):
     return old, recent
 
 
-def test_addresses_older_than_the_limit_are_dropped_in_one_update_per_table(
-    aged, settings, django_assert_num_queries
-):
+def updates_run(action):
+    with CaptureQueriesContext(connection) as queries:
+        result = action()
+    return result, [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+
+
+def test_addresses_older_than_the_limit_are_dropped_in_one_update_per_table(aged, settings):
     """Past COMMENTS_KEEP_ADDRESSES_DAYS, IP addresses and user agents go; recent ones stay."""
     settings.COMMENTS_KEEP_ADDRESSES_DAYS = 90
     old, recent = aged
-    with django_assert_num_queries(2):
-        assert services.prune_addresses() == (1, 1)
+    result, updates = updates_run(services.prune_addresses)
+    assert result == (1, 1)
+    assert len(updates) == 2  # one per table, whatever the number of rows
     old.refresh_from_db()
     recent.refresh_from_db()
     assert (old.ip_address, old.user_agent) == (None, "")
@@ -357,6 +385,17 @@ def test_addresses_older_than_the_limit_are_dropped_in_one_update_per_table(
     ips = dict(Report.objects.values_list("comment", "ip_address"))
     assert ips == {recent.pk: None, old.pk: "203.0.113.10"}
     assert services.prune_addresses() == (0, 0)
+
+
+def test_many_old_addresses_are_dropped_a_batch_at_a_time(post, make_comment, settings):
+    """Each UPDATE takes at most a batch of rows, and the batches go on until none is left."""
+    settings.COMMENTS_KEEP_ADDRESSES_DAYS = 90
+    for _ in range(5):
+        make_comment(post, ip_address="203.0.113.9", created_at=timezone.now() - timedelta(100))
+    result, updates = updates_run(lambda: services.prune_addresses(batch=2))
+    assert result == (5, 0)
+    assert len([sql for sql in updates if "comments_comment" in sql]) == 3  # 2 + 2 + 1
+    assert not Comment.objects.filter(ip_address__isnull=False).exists()
 
 
 def test_zero_keeps_addresses(aged, settings):
