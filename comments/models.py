@@ -52,6 +52,13 @@ class CommentQuerySet(models.QuerySet):
         return self.top_level().filter(opens)
 
 
+class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
+    def get_queryset(self):
+        # A comment's post, when joined, comes without its search vector: as long as the
+        # post, and for the search's WHERE clause only (``blog.search``).
+        return super().get_queryset().defer("post__search_vector")
+
+
 class Comment(models.Model):
     """A reader's comment on a post, possibly replying to another comment of the same post.
 
@@ -159,7 +166,7 @@ class Comment(models.Model):
     form_token = models.CharField(max_length=64, blank=True, editable=False)
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
-    objects = CommentQuerySet.as_manager()
+    objects = CommentManager()
 
     class Meta:
         ordering = ["created_at", "id"]
