@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "config.replicas.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside CommonMiddleware: an old WordPress link without its slash moves once, not twice.
+    "wordpress.old_links.OldLinksMiddleware",
     "config.middleware.RefuseUnusableInputMiddleware",  # before anything reads request.POST
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -24,6 +24,7 @@ from comments import services
 from .authors import author_for, first_free
 from .content import convert_body, plain_text
 from .models import ImportedPost
+from .old_links import old_path
 from .reader import Channel, WxrAuthor, WxrItem, read_wxr
 from .report import ImportReport
 from .threads import import_thread, wxr_date
@@ -151,7 +152,13 @@ class _PostImport:
         post.tags.set(self.tags())
         self.add_media(post, body)
         self.report.shortcodes.update(body.shortcodes)
-        ImportedPost.objects.create(post=post, source=self.source, wp_id=item.wp_id, guid=item.guid)
+        ImportedPost.objects.create(
+            post=post,
+            source=self.source,
+            wp_id=item.wp_id,
+            guid=item.guid,
+            path=old_path(item.link),
+        )
         return post
 
     def warn(self, message):

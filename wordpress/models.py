@@ -12,6 +12,8 @@ from django.utils import timezone
 from blog.models import Author, Post
 from comments.models import Comment
 
+PATH_LENGTH = 500
+
 
 class ImportedAuthor(models.Model):
     """The author profile a WordPress login (``wp:author_login``) became."""
@@ -38,6 +40,8 @@ class ImportedPost(models.Model):
     source = models.CharField(max_length=200)
     wp_id = models.PositiveBigIntegerField("WordPress id")
     guid = models.CharField(max_length=255, blank=True, db_index=True)
+    # Where the post was on WordPress (``old_links.old_path``): its old links lead here.
+    path = models.CharField(max_length=PATH_LENGTH, blank=True, db_index=True)
     imported_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -45,6 +49,8 @@ class ImportedPost(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "wp_id"], name="importedpost_unique")
         ]
+        # ``/?p=<id>`` finds a post by its id alone, whatever the site.
+        indexes = [models.Index(fields=["wp_id"], name="importedpost_wp_id_idx")]
 
     def __str__(self):
         return f"Post {self.wp_id} from {self.source}"
