@@ -69,6 +69,7 @@ TRANSITIONS = {
     Action.RESTORE: Transition("Restore", frozenset({Status.TRASH, Status.SPAM}), None),
 }
 RESTORABLE = {Status.PENDING, Status.APPROVED}
+OUT_OF_VIEW = {Status.TRASH, Status.SPAM, Status.REJECTED}
 
 
 class NotAllowed(Exception):
@@ -185,10 +186,15 @@ def reply_as_staff(parent, user, body, base_url=""):
 
 
 def import_comment(comment, reason):
-    """Store a comment brought from elsewhere with the status it had there; nobody is emailed."""
+    """Store a comment brought from elsewhere with the status it had there; nobody is emailed.
+
+    One that arrives out of view (trash, spam, rejected) counts as decided now: the trash
+    keeps it ``COMMENTS_TRASH_DAYS`` from the import, as any other."""
     with transaction.atomic():
         begin_change(comment.post_id, seen=False)  # counted by _store_new if published
         comment.status_reason = reason
+        if comment.status in OUT_OF_VIEW and comment.moderated_at is None:
+            comment.moderated_at = timezone.now()
         _hang(comment)
         _store_new(comment, actor=None)
     return comment
@@ -778,6 +784,35 @@ def set_inactive_days(post, days, by):
             reason=f"Close after days without comments: {days_label(days)}.",
         )
     return state_of(post, discussion)
+
+
+def schedule_close(post, at, by):
+    """Close ``post``'s discussion by itself at ``at`` (None: no scheduled close)."""
+    with transaction.atomic():
+        discussion = begin_change(post.pk)  # the countdown readers see changes
+        if discussion.closes_at == at:
+            return state_of(post, discussion)
+        before, discussion.closes_at = discussion.closes_at, at
+        if not state_of(post, discussion).closed:
+            discussion.clock_close_logged = None  # open again: its next close is logged too
+        discussion.save(update_fields=["closes_at", "clock_close_logged"])
+        record(
+            post_id=post.pk,
+            action=Action.TUNE,
+            actor=by,
+            before=_day_label(before),  # the log's columns hold a date
+            after=_day_label(at),
+            reason=f"Scheduled close: {_moment_label(at)}.",
+        )
+    return state_of(post, discussion)
+
+
+def _day_label(moment):
+    return "none" if moment is None else f"{timezone.localtime(moment):%Y-%m-%d}"
+
+
+def _moment_label(moment):
+    return "none" if moment is None else f"{timezone.localtime(moment):%Y-%m-%d %H:%M %Z}"
 
 
 def days_label(days):

@@ -2,10 +2,17 @@
 
 An account is created inactive and without a usable password: importing a blog never lets
 anyone log in. A login that names an existing account with the same email is that person;
-with another email it is someone else, whose account gets a free username (reported).
+with another email it is someone else, whose account gets a free username (reported). A
+login Django's usernames cannot take (``>themereviewteam``) is cleaned to one it can, and an
+email address it cannot store is left out: both reported, the import goes on.
 """
 
+import html
+import re
+
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -14,6 +21,9 @@ from blog.models import Author
 from .models import ImportedAuthor
 
 USERNAME_LENGTH = 150
+EMAIL_LENGTH = 254
+# What Django's username validator refuses (it takes letters, digits and @.+-_).
+_NOT_IN_USERNAME = re.compile(r"[^\w.@+-]")
 
 
 def first_free(value, taken, limit):
@@ -26,12 +36,39 @@ def first_free(value, taken, limit):
     return candidate
 
 
+def _username(login, report):
+    """``login`` as a username Django's validator accepts."""
+    username = _NOT_IN_USERNAME.sub("", login)[:USERNAME_LENGTH] or "author"
+    if username != login:
+        report.warnings.append(
+            f"Author “{login}”: not a valid username here, the account is “{username}”."
+        )
+    return username
+
+
+def _email(wp_author, report):
+    """The author's email, if it is one this site can store."""
+    email = wp_author.email
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
+    if email and len(email) <= EMAIL_LENGTH:
+        return email
+    if wp_author.email:
+        report.warnings.append(
+            f"Author “{wp_author.login}”: “{wp_author.email[:80]}” is not a usable email "
+            "address, left out."
+        )
+    return ""
+
+
 def _account(wp_author, report):
     """The account of ``wp_author``, and whether it was there before."""
     users = get_user_model().objects
-    login = wp_author.login[:USERNAME_LENGTH]
+    login, email = _username(wp_author.login, report), _email(wp_author, report)
     same = users.filter(username=login).first()
-    if same is not None and wp_author.email and same.email.lower() == wp_author.email.lower():
+    if same is not None and email and same.email.lower() == email.lower():
         return same, True
     username = first_free(login, lambda name: users.filter(username=name).exists(), USERNAME_LENGTH)
     if username != login:
@@ -41,9 +78,9 @@ def _account(wp_author, report):
         )
     user = users.model(
         username=username,
-        email=wp_author.email,
-        first_name=wp_author.first_name[:150],
-        last_name=wp_author.last_name[:150],
+        email=email,
+        first_name=html.unescape(wp_author.first_name)[:150],
+        last_name=html.unescape(wp_author.last_name)[:150],
         is_active=False,
     )
     user.set_unusable_password()
@@ -54,7 +91,7 @@ def _account(wp_author, report):
 def _profile(user, wp_author):
     if existing := Author.objects.filter(user=user).first():
         return existing
-    name = (wp_author.display_name or wp_author.login)[:100]
+    name = html.unescape(wp_author.display_name or wp_author.login).strip()[:100]
     slug = first_free(
         slugify(name) or slugify(wp_author.login) or "author",
         lambda slug: Author.objects.filter(slug=slug).exists(),
@@ -68,7 +105,8 @@ def author_for(wp_author, source, report, placeholder=False):
 
     ``placeholder``: an item's creator the export does not describe, made from the login.
     """
-    known = ImportedAuthor.objects.filter(source=source, login=wp_author.login)
+    login = wp_author.login[:USERNAME_LENGTH]  # the key's length
+    known = ImportedAuthor.objects.filter(source=source, login=login)
     if imported := known.select_related("author__user").first():
         if not placeholder:
             report.authors["unchanged"] += 1
@@ -76,7 +114,7 @@ def author_for(wp_author, source, report, placeholder=False):
     with transaction.atomic():
         user, existed = _account(wp_author, report)
         author = _profile(user, wp_author)
-        ImportedAuthor.objects.create(author=author, source=source, login=wp_author.login)
+        ImportedAuthor.objects.create(author=author, source=source, login=login)
     if placeholder:
         report.authors["placeholder"] += 1
         report.warnings.append(

@@ -4,8 +4,10 @@ WordPress stores a classic post without paragraphs (``wpautop`` adds them when t
 shown) and with shortcodes (expanded when shown). Here both are done once, at import: the
 essential of ``wpautop``, then the shortcodes this site has an equivalent for (a captioned
 image becomes a figure; a YouTube or Vimeo video becomes a related media item). Anything
-else stays as the text it is, and is counted so the editor can look. ``Post.save`` then
-sanitises the result like every body.
+else stays as the text it is, and is counted so the editor can look. Markup an article here
+has no place for is adapted where it can be (``<h1>`` as ``<h2>``, a ``<div>`` as the
+paragraphs it holds, a table as a paragraph per row) and reported where it cannot be.
+``Post.save`` then sanitises the result like every body.
 """
 
 import html
@@ -17,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, strip_tags
 
 from blog.embeds import parse_media_url
+from blog.sanitize import ARTICLE_TAGS
 from comments.sanitize import COMMENT_TAGS
 
 # --- Paragraphs (wpautop) -----------------------------------------------------------------------
@@ -83,6 +86,7 @@ _MEDIA = re.compile(
     r"|^[ \t]*(?P<bare>https?://[^\s<>\"]+)[ \t]*$",
     re.MULTILINE,
 )
+_POSITIONAL_URL = re.compile(r"\s*(https?://[^\s\]'\"]+)")  # [audio https://...mp3]
 _SHORTCODE = re.compile(r"\[([A-Za-z][\w-]*)((?:\s[^\]]*?)?)(/?)\]")
 # WordPress's own shortcodes, counted even without attributes ([gallery] alone is one).
 _CORE_SHORTCODES = {"audio", "caption", "embed", "gallery", "playlist", "video", "wp_caption"}
@@ -104,6 +108,8 @@ class Body:
     media_links: int = 0  # media URLs no provider of ours plays, kept as links
     shortcodes: Counter = field(default_factory=Counter)  # kept as text, by name
     scripts: int = 0  # <script> and <style> elements removed
+    removed: list = field(default_factory=list)  # tags the sanitiser will drop, by name
+    old_images: int = 0  # images whose file is still in the old site's uploads
 
 
 class _Conversion:
@@ -143,6 +149,8 @@ class _Conversion:
             return self.media(match["bare"])
         attributes = match["attributes"] if match["enclosing"] else match["single"]
         url = match["inner"] or _source(_attributes(attributes))
+        if not url and (positional := _POSITIONAL_URL.match(attributes)):
+            url = positional[1]
         return self.media(url) if url else match[0]
 
     def count_shortcodes(self, text):
@@ -159,14 +167,48 @@ def _source(attributes):
 def convert_body(content, title=""):
     """A WordPress post's ``content:encoded`` as this site's body HTML (still to sanitise)."""
     conversion = _Conversion(title)
+    body = conversion.body
     text = content.replace("\r\n", "\n").replace("\r", "\n")
     has_blocks = "<!-- wp:" in text  # the block editor stores its paragraphs: no wpautop
-    text, conversion.body.scripts = _SCRIPT.subn("", _HTML_COMMENT.sub("", text))
+    text, body.scripts = _SCRIPT.subn("", _HTML_COMMENT.sub("", text))
     text = _CAPTION.sub(conversion.figure, text)
     text = _MEDIA.sub(conversion.any_media, text)
     conversion.count_shortcodes(text)
-    conversion.body.html = (text if has_blocks else autop(text)).strip()
-    return conversion.body
+    text, tables = _TABLE.subn(_rows, _DIV.sub("\n\n", _HEADING_1.sub(r"<\1h2", text)))
+    found = {match[1].lower() for match in _OPEN_TAG.finditer(text)}
+    body.removed = sorted(found - ARTICLE_TAGS - _HARMLESS | ({"table"} if tables else set()))
+    body.old_images = len(_OLD_UPLOAD.findall(text))
+    body.html = (text if has_blocks else autop(text)).strip()
+    return body
+
+
+# --- Markup an article here does not have -------------------------------------------------------
+
+_HEADING_1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)  # the post's title is the page's <h1>
+_DIV = re.compile(r"</?div\b[^>]*>", re.IGNORECASE)
+_TABLE = re.compile(r"<table\b[^>]*>(.*?)</table\s*>", re.DOTALL | re.IGNORECASE)
+_TABLE_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption\s*>", re.DOTALL | re.IGNORECASE)
+_ROW = re.compile(r"<tr\b[^>]*>", re.IGNORECASE)
+_CELL = re.compile(r"<t[dh]\b[^>]*>", re.IGNORECASE)
+_TABLE_PART = re.compile(r"</?(?:col|colgroup|thead|tbody|tfoot|tr|td|th)\b[^>]*>", re.IGNORECASE)
+_OPEN_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)(?=[\s/>])")
+# Wrappers whose tags go and leave their content as a reader saw it.
+_HARMLESS = {"span", "div", "font", "center", "section", "article", "header", "footer", "main"}
+_OLD_UPLOAD = re.compile(
+    r"<img\b[^>]*?\bsrc\s*=\s*[\"']?https?://[^\"'\s>]*/wp-content/uploads/", re.IGNORECASE
+)
+
+
+def _rows(table):
+    """A table as a paragraph per row, its cells apart ("a | b"), its caption first."""
+    head, *rows = _ROW.split(table[1])
+    caption = _TABLE_CAPTION.search(head)
+    lines = [caption[1].strip()] if caption else []
+    for row in rows:
+        cells = [_TABLE_PART.sub("", cell).strip() for cell in _CELL.split(row)[1:]]
+        if any(cells):
+            lines.append(" | ".join(cells))
+    return "".join(f"\n\n<p>{line}</p>" for line in lines) + "\n\n"
 
 
 # --- Plain text and comments --------------------------------------------------------------------

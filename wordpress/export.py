@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import to_locale
 
 from blog.models import Author, Post, Tag
-from comments.models import Comment
+from comments.closing import state_of
+from comments.models import Comment, Discussion
 
 from . import wxr
 
@@ -62,6 +63,7 @@ COMMENT_FIELDS = (
     "created_at",
     "body",
     "status",
+    *wxr.COMMENT_FLAGS,
 )
 
 
@@ -105,6 +107,18 @@ def wp_dates(moment):
     """WordPress's pair of dates: in the site's time zone, and in UTC."""
     local = timezone.localtime(moment, timezone.get_default_timezone())
     return f"{local:%Y-%m-%d %H:%M:%S}", f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S}"
+
+
+def discussion_switches(discussion):
+    """The moderators' decisions on a discussion (the clock's closes follow from them)."""
+    discussion = discussion or Discussion()  # none yet: the defaults
+    return {
+        "closed": discussion.closed_at is not None,
+        "close_reason": discussion.close_reason,
+        "keep_open": discussion.keep_open,
+        "closes_at": discussion.closes_at and discussion.closes_at.isoformat(),
+        "inactive_days": discussion.inactive_days,
+    }
 
 
 def post_status(post, now):
@@ -228,7 +242,8 @@ class WxrWriter:
             post_date_gmt = NO_DATE
         modified, modified_gmt = wp_dates(post.updated_at)
         discussion = getattr(post, "discussion", None)
-        closed = discussion is not None and discussion.closed_at is not None
+        # What readers see now (closed by age or schedule too), as WordPress will show it.
+        closed = state_of(post, discussion, self.now).closed
 
         self.line(1, "<item>")
         self.line(2, element("title", post.title))
@@ -265,6 +280,10 @@ class WxrWriter:
         for tag in post.tags.all():
             attrs = {"domain": "post_tag", "nicename": tag.slug}
             self.line(2, element("category", tag.name, attrs=attrs))
+        self.write_meta("wp:postmeta", wxr.BODY_FORMAT_META, "html", depth=2)
+        self.write_meta(
+            "wp:postmeta", wxr.DISCUSSION_META, json.dumps(discussion_switches(discussion)), depth=2
+        )
         media = [
             {"url": m.url, "title": m.title, "credit": m.credit, "caption": m.caption}
             for m in post.media.all()
@@ -300,6 +319,8 @@ class WxrWriter:
             self.line(3, content)
         if comment.status == Comment.Status.REJECTED:
             self.write_meta("wp:commentmeta", COMMENT_STATUS_KEY, comment.status, depth=3)
+        if flags := [flag for flag in wxr.COMMENT_FLAGS if getattr(comment, flag)]:
+            self.write_meta("wp:commentmeta", wxr.COMMENT_FLAGS_META, json.dumps(flags), depth=3)
         self.line(2, "</wp:comment>")
 
     def write_meta(self, name, key, value, *, depth):

@@ -3,8 +3,12 @@
 Each post is one transaction (the post, its tags and media, its comments, its discussion's
 switch): an error inside leaves nothing of it, is reported, and the import goes on. What was
 imported before (``ImportedPost`` and its siblings) is left as it is here, where editors may
-have changed it since; only comments new in the export are added to it. A dry run does all
-the work in one transaction and rolls it back, so its report is what an import would do.
+have changed it since; only comments new in the export are added to it. What was imported
+and deleted here since stays deleted. A dry run does all the work in one transaction and
+rolls it back, so its report is what an import would do.
+
+A file this site exported says so (``wxr.BODY_FORMAT_META``): its bodies are taken as they
+are, and its discussions' and comments' moderation state is restored from their meta.
 """
 
 import html
@@ -15,21 +19,22 @@ from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.embeds import parse_media_url
 from blog.models import FormerSlug, MediaEmbed, Post, Tag
-from comments import services
 
+from . import wxr
 from .authors import author_for, first_free
-from .content import convert_body, plain_text
+from .content import Body, convert_body, plain_text
+from .discussion import import_discussion
 from .models import ImportedPost
 from .old_links import old_path
 from .reader import Channel, WxrAuthor, WxrItem, read_wxr
 from .report import ImportReport
 from .threads import import_thread, wxr_date
 
-CLOSED_REASON = "Closed on WordPress before the import."
 RELATED_MEDIA_META = "_blog_related_media"
 TAG_DOMAINS = ("category", "post_tag")
 # WordPress files every post without a category under this one: not a topic.
@@ -81,7 +86,14 @@ class Importer:
         if not wp_author.login:
             self.report.warnings.append("An author without a login was left out.")
             return
-        author = author_for(wp_author, self.source, self.report)
+        try:
+            author = author_for(wp_author, self.source, self.report)
+        except Exception as error:
+            self.report.warnings.append(
+                f"Author “{wp_author.login}” could not be created ({error}): their posts get "
+                "a placeholder author."
+            )
+            return
         self.authors[wp_author.login] = author
         if wp_author.wp_id:
             self.users[wp_author.wp_id] = author.user
@@ -94,12 +106,19 @@ class Importer:
             self.report.skipped["trash"] += 1
             return
         outcome = ImportReport()
+        job = _PostImport(self, item, outcome)
         try:
             with transaction.atomic():
-                _PostImport(self, item, outcome).run()
+                job.run()
         except Exception as error:
-            self.report.skipped["failed"] += 1
-            self.report.warnings.append(f"{_label(item)} was not imported: {error}")
+            if job.imported is None:
+                self.report.skipped["failed"] += 1
+                self.report.warnings.append(f"{_label(item)} was not imported: {error}")
+            else:  # the post is here already: only what the file adds to it failed
+                self.report.skipped["comments failed"] += 1
+                self.report.warnings.append(
+                    f"{_label(item)}: its new comments were not imported: {error}"
+                )
         else:
             self.report.merge(outcome)
 
@@ -110,19 +129,23 @@ class _PostImport:
     def __init__(self, importer, item, report):
         self.importer, self.item, self.report = importer, item, report
         self.source = importer.source
+        self.imported = None  # the import of this item before this run, once looked up
 
     def run(self):
         item, source = self.item, self.source
-        imported = self.imported_before()
+        self.imported = imported = self.imported_before()
+        if imported is not None and imported.post is None:
+            self.report.posts["deleted"] += 1  # deleted here: it stays deleted
+            return
         if imported is not None:
             self.report.posts["unchanged"] += 1
             post, source = imported.post, imported.source
         else:
             post = self.create_post()
-            self.report.posts["created"] += 1
         import_thread(post, item.comments, source, self.importer.users, self.report)
-        if imported is None and item.comment_status == "closed":
-            services.close(post, by=None, reason=CLOSED_REASON)
+        if imported is None:
+            self.report.discussions["closed"] += import_discussion(post, item, self.warn)
+            self.keep_modified_date(post)
 
     def imported_before(self):
         """The import of this item, by its id on this site, or by its guid when it came from
@@ -138,7 +161,7 @@ class _PostImport:
         item = self.item
         title = plain_text(item.title, TITLE_LENGTH) or "(no title)"
         status, published_at = self.status()
-        body = convert_body(item.content, title)
+        body = self.body(title)
         post = Post(
             title=title,
             slug=self.free_slug(title),
@@ -151,7 +174,7 @@ class _PostImport:
         post.save()
         post.tags.set(self.tags())
         self.add_media(post, body)
-        self.report.shortcodes.update(body.shortcodes)
+        self.report_body(body)
         ImportedPost.objects.create(
             post=post,
             source=self.source,
@@ -159,7 +182,43 @@ class _PostImport:
             guid=item.guid,
             path=old_path(item.link),
         )
+        self.report.posts["created"] += 1
+        scheduled = post.published_at and post.published_at > timezone.now()
+        self.report.created_as["scheduled" if scheduled else post.status] += 1
         return post
+
+    def body(self, title):
+        """This site's own HTML as it is; WordPress's text converted (``content.py``)."""
+        if self.item.meta.get(wxr.BODY_FORMAT_META) == "html":
+            return Body(self.item.content)
+        return convert_body(self.item.content, title)
+
+    def report_body(self, body):
+        """What the editor should look at in this post, in the warnings and the totals."""
+        self.report.shortcodes.update(body.shortcodes)
+        if body.shortcodes:
+            names = ", ".join(f"[{name}]" for name in sorted(body.shortcodes))
+            self.warn(f"shortcodes kept as text: {names}.")
+        if body.removed:
+            self.report.media["markup"] += 1
+            self.warn(f"markup this site does not keep was removed: {', '.join(body.removed)}.")
+        if body.old_images:
+            self.report.media["old images"] += body.old_images
+            images = "image still loads" if body.old_images == 1 else "images still load"
+            self.warn(
+                f"{body.old_images} {images} from the old site (/wp-content/uploads/): copy "
+                "the files here before it closes."
+            )
+
+    def keep_modified_date(self, post):
+        """WordPress's last modification, not the import's (``updated_at`` is ``auto_now``):
+        feeds and sitemaps would otherwise say every post changed today."""
+        try:
+            modified = wxr_date(self.item.modified_gmt, self.item.modified)
+        except ValueError:
+            modified = None
+        if modified is not None:
+            Post.objects.filter(pk=post.pk).update(updated_at=modified)
 
     def warn(self, message):
         self.report.warnings.append(f"{_label(self.item)}: {message}")
@@ -202,6 +261,11 @@ class _PostImport:
         )
         if slug != wanted:
             self.warn(f"the slug “{wanted}” is taken here: imported as “{slug}”.")
+        elif wanted == f"post-{self.item.wp_id}" and (self.item.post_name or title):
+            self.warn(
+                f"its slug has no letters a web address here takes (a–z, 0–9): imported as "
+                f"“{slug}”; give it a better one in the admin."
+            )
         return slug
 
     def tags(self):

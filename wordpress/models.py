@@ -2,6 +2,8 @@
 
 These rows make the import idempotent: a second run of the same export (or of a later one)
 finds what it brought before and leaves it as it is here, where editors may have changed it.
+A key outlives what it brought (``SET_NULL``): a post or comment deleted here is a tombstone,
+so the next import of the same file leaves it out instead of bringing it back.
 ``source`` names the WordPress site without its scheme (``example.org/blog``), so an export
 taken after the site moved to https keys the same items.
 """
@@ -36,7 +38,7 @@ class ImportedAuthor(models.Model):
 class ImportedPost(models.Model):
     """The post a WordPress item became; found again by its id, or by its guid."""
 
-    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="+")
+    post = models.OneToOneField(Post, on_delete=models.SET_NULL, null=True, related_name="+")
     source = models.CharField(max_length=200)
     wp_id = models.PositiveBigIntegerField("WordPress id")
     guid = models.CharField(max_length=255, blank=True, db_index=True)
@@ -59,7 +61,7 @@ class ImportedPost(models.Model):
 class ImportedComment(models.Model):
     """The comment a WordPress comment became (keyed by the site of its post's import)."""
 
-    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="+")
+    comment = models.OneToOneField(Comment, on_delete=models.SET_NULL, null=True, related_name="+")
     source = models.CharField(max_length=200)
     wp_id = models.PositiveBigIntegerField("WordPress id")
 

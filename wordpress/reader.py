@@ -81,6 +81,8 @@ class WxrItem:
     excerpt: str = ""
     date: str = ""
     date_gmt: str = ""
+    modified: str = ""
+    modified_gmt: str = ""
     comment_status: str = ""
     password: str = ""
     creator: str = ""
@@ -167,6 +169,8 @@ def _item(element):
         excerpt=values.get("excerpt:encoded", ""),
         date=values.get("wp:post_date", "").strip(),
         date_gmt=values.get("wp:post_date_gmt", "").strip(),
+        modified=values.get("wp:post_modified", "").strip(),
+        modified_gmt=values.get("wp:post_modified_gmt", "").strip(),
         comment_status=values.get("wp:comment_status", "").strip(),
         password=values.get("wp:post_password", "").strip(),
         creator=values.get("dc:creator", "").strip(),

@@ -11,7 +11,12 @@ SKIPPED = {
     "revision": "Revisions skipped",
     "trash": "Posts in WordPress's trash skipped",
     "failed": "Posts that failed (see the warnings)",
+    "comments failed": "Posts imported before whose new comments failed (see the warnings)",
 }
+# What a created post is here, in the order the summary lists them.
+POST_STATUSES = ("published", "scheduled", "draft")
+# Comments counted that were not created: imported before, or deleted here since.
+NOT_CREATED = ("unchanged", "deleted")
 AUTHORS = {
     "created": "Authors created (accounts inactive, no password)",
     "matched": "Authors matched to existing accounts",
@@ -22,6 +27,8 @@ MEDIA = {
     "related": "Related media added",
     "links": "Media URLs kept as links",
     "scripts": "Scripts and styles removed from bodies",
+    "old images": "Images still loading from the old site",
+    "markup": "Posts with markup removed (see the warnings)",
 }
 
 
@@ -30,9 +37,11 @@ class ImportReport:
     dry_run: bool = False
     source: str = ""
     authors: Counter = field(default_factory=Counter)
-    posts: Counter = field(default_factory=Counter)  # created, unchanged
+    posts: Counter = field(default_factory=Counter)  # created, unchanged, deleted
+    created_as: Counter = field(default_factory=Counter)  # created posts by POST_STATUSES
+    discussions: Counter = field(default_factory=Counter)  # closed
     skipped: Counter = field(default_factory=Counter)  # post types and reasons
-    comments: Counter = field(default_factory=Counter)  # created by status, "unchanged"
+    comments: Counter = field(default_factory=Counter)  # created by status, NOT_CREATED
     comments_skipped: Counter = field(default_factory=Counter)  # by WordPress comment type
     media: Counter = field(default_factory=Counter)
     shortcodes: Counter = field(default_factory=Counter)
@@ -40,14 +49,23 @@ class ImportReport:
 
     def merge(self, other):
         """Add the counts of one post's import, once its transaction has committed."""
-        for name in ("authors", "posts", "skipped", "comments", "comments_skipped", "media"):
+        for name in (
+            "authors",
+            "posts",
+            "created_as",
+            "discussions",
+            "skipped",
+            "comments",
+            "comments_skipped",
+            "media",
+            "shortcodes",
+        ):
             getattr(self, name).update(getattr(other, name))
-        self.shortcodes.update(other.shortcodes)
         self.warnings.extend(other.warnings)
 
     @property
     def comments_created(self):
-        return sum(n for status, n in self.comments.items() if status != "unchanged")
+        return sum(n for status, n in self.comments.items() if status not in NOT_CREATED)
 
     @property
     def changed(self):
@@ -60,17 +78,23 @@ class ImportReport:
             (label, self.authors[key]) for key, label in AUTHORS.items() if self.authors[key]
         )
         yield "Posts created", self.posts["created"]
+        yield from ((f"    {status}", self.created_as[status]) for status in POST_STATUSES)
         yield "Posts already imported (left as they are)", self.posts["unchanged"]
+        if self.posts["deleted"]:
+            yield "Posts deleted here since an import (left out)", self.posts["deleted"]
         for key in [*SKIPPED, *sorted(self.skipped.keys() - SKIPPED.keys())]:
             if self.skipped[key]:
                 yield SKIPPED.get(key, f"Items of type “{key}” skipped"), self.skipped[key]
         yield "Comments created", self.comments_created
         for status, count in sorted(self.comments.items()):
-            if status != "unchanged":
+            if status not in NOT_CREATED:
                 yield f"    {status}", count
         yield "Comments already imported", self.comments["unchanged"]
+        if self.comments["deleted"]:
+            yield "Comments deleted here since an import (left out)", self.comments["deleted"]
         for kind, count in sorted(self.comments_skipped.items()):
             yield f"{kind.capitalize()}s skipped", count
+        yield "Discussions closed", self.discussions["closed"]
         yield from ((label, self.media[key]) for key, label in MEDIA.items() if self.media[key])
         for name, count in sorted(self.shortcodes.items()):
             yield f"Shortcode [{name}] kept as text", count

@@ -8,6 +8,7 @@ whatever the order of the file.
 
 import html
 import ipaddress
+import json
 from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.utils import timezone
 from comments import services
 from comments.models import Comment
 
+from . import wxr
 from .content import comment_body
 from .models import ImportedComment
 
@@ -87,7 +89,8 @@ def _parents_first(wp_comments):
 
 def import_thread(post, wp_comments, source, users, report):
     """Store the comments of ``post`` not imported before; ``users`` maps wp:author_id to
-    accounts. Pingbacks and trackbacks are skipped and counted."""
+    accounts. Pingbacks and trackbacks are skipped and counted, and so are the comments
+    imported before and deleted here since (their key stays, without its comment)."""
     wanted = []
     for wp_comment in wp_comments:
         if wp_comment.type not in ("", "comment"):
@@ -95,29 +98,52 @@ def import_thread(post, wp_comments, source, users, report):
         elif wp_comment.wp_id:
             wanted.append(wp_comment)
     keys = {c.wp_id for c in wanted} | {c.parent for c in wanted if c.parent}
-    known = dict(
+    known = dict(  # wp_id -> comment id, None if deleted here
         ImportedComment.objects.filter(source=source, wp_id__in=keys).values_list(
             "wp_id", "comment_id"
         )
     )
     new = [c for c in wanted if c.wp_id not in known]
-    report.comments["unchanged"] += len(wanted) - len(new)
+    deleted = sum(known[c.wp_id] is None for c in wanted if c.wp_id in known)
+    report.comments["deleted"] += deleted
+    report.comments["unchanged"] += len(wanted) - len(new) - deleted
     stored = Comment.objects.select_related("parent").in_bulk(
-        [known[c.parent] for c in new if c.parent in known]
+        [known[c.parent] for c in new if known.get(c.parent)]
     )
     answered = {wp_id: stored[pk] for wp_id, pk in known.items() if pk in stored}
     for wp_comment in _parents_first(new):
         parent = answered.get(wp_comment.parent) if wp_comment.parent else None
         if wp_comment.parent and parent is None:
+            gone = "was deleted here" if wp_comment.parent in known else "is not in the file"
             report.warnings.append(
                 f"Comment {wp_comment.wp_id} on “{post}” answers comment {wp_comment.parent}, "
-                "which is not in the file: it is shown at the top level."
+                f"which {gone}: it is shown at the top level."
             )
         comment = _comment(post, parent, wp_comment, users)
+        for flag in _flags(wp_comment, post, report):
+            setattr(comment, flag, True)
         services.import_comment(comment, f"Imported from WordPress ({comment.status} there).")
         ImportedComment.objects.create(comment=comment, source=source, wp_id=wp_comment.wp_id)
         answered[wp_comment.wp_id] = comment
         report.comments[comment.status] += 1
+
+
+def _flags(wp_comment, post, report):
+    """The moderation flags this site exported with the comment (none from WordPress)."""
+    raw = wp_comment.meta.get(wxr.COMMENT_FLAGS_META)
+    if raw is None:
+        return []
+    try:
+        flags = json.loads(raw)
+    except ValueError:
+        flags = None
+    if not isinstance(flags, list):
+        report.warnings.append(
+            f"Comment {wp_comment.wp_id} on “{post}”: {wxr.COMMENT_FLAGS_META} is not a list "
+            "of flags: left out."
+        )
+        return []
+    return [flag for flag in wxr.COMMENT_FLAGS if flag in flags]
 
 
 def _comment(post, parent, wp_comment, users):

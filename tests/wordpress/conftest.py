@@ -30,6 +30,6 @@ class Summary(str):
         for line in self.splitlines():
             if line.startswith(label + "  ") or line.rstrip().startswith(label + " "):
                 head, _, number = line.rpartition(" ")
-                if head.strip() == label:
+                if head.strip() == label.strip():  # "    approved": a detail of the row above
                     return int(number)
         raise AssertionError(f"No row “{label}” in:\n{self}")

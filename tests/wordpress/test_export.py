@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from blog.models import MediaEmbed, Post, Tag
 from comments import services
-from comments.models import Comment
+from comments.models import Comment, ModerationEvent
 from wordpress import wxr
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +185,7 @@ def test_related_media_travel_as_postmeta_in_their_order(make_post):
         },
         {"url": "https://example.com/talk", "title": "The talk", "credit": "", "caption": ""},
     ]
-    assert item_of(root, bare).find(f"{WP}postmeta") is None
+    assert meta(item_of(root, bare), "postmeta", "_blog_related_media") is None
 
 
 def test_comments_keep_the_comment_each_one_answers(post, add_comment, settings):
@@ -262,6 +262,57 @@ def test_a_closed_discussion_is_exported_closed(make_post, moderator):
     root = export()
     assert item_of(root, closed).findtext(f"{WP}comment_status") == "closed"
     assert item_of(root, open_).findtext(f"{WP}comment_status") == "open"
+
+
+def test_a_discussion_closed_by_age_is_exported_closed_as_readers_see_it(make_post, settings):
+    """wp:comment_status says what readers see: closed by age here is closed in WordPress,
+    while the switches in _blog_discussion say no moderator closed it."""
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    old = make_post(published_at=timezone.now() - timedelta(days=40))
+    item = item_of(export(), old)
+    assert item.findtext(f"{WP}comment_status") == "closed"
+    assert json.loads(meta(item, "postmeta", "_blog_discussion")) == {
+        "closed": False,
+        "close_reason": "",
+        "keep_open": False,
+        "closes_at": None,
+        "inactive_days": None,
+    }
+
+
+def test_the_discussions_switches_travel_as_postmeta(make_post, moderator):
+    """Closed with its reason, a scheduled close and the post's inactivity limit; the body
+    is marked as this site's HTML."""
+    post = make_post()
+    closes_at = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
+    services.set_inactive_days(post, 14, moderator)
+    services.schedule_close(post, closes_at, moderator)
+    services.close(post, moderator, "Enough said.")
+    item = item_of(export(), post)
+    assert json.loads(meta(item, "postmeta", "_blog_discussion")) == {
+        "closed": True,
+        "close_reason": "Enough said.",
+        "keep_open": False,
+        "closes_at": "2030-05-01T12:00:00+00:00",
+        "inactive_days": 14,
+    }
+    assert meta(item, "postmeta", "_blog_body_format") == "html"
+
+
+def test_moderation_flags_travel_as_commentmeta(post, add_comment, moderator):
+    """A removal that hid the replies, locked replies and a staff comment: a JSON list each;
+    a comment without flags has no such meta."""
+    removed, plain = add_comment(post), add_comment(post)
+    staff = add_comment(post, by_staff=True)
+    services.lock_replies(removed, moderator)
+    services.moderate(
+        removed, ModerationEvent.Action.REMOVE, moderator, replies=services.RepliesFate.HIDE
+    )
+    exported = comments_of(item_of(export(), post))
+    flags = {pk: meta(exported[pk], "commentmeta", "_blog_comment_flags") for pk in exported}
+    assert json.loads(flags[removed.pk]) == ["replies_hidden", "replies_locked"]
+    assert json.loads(flags[staff.pk]) == ["by_staff"]
+    assert flags[plain.pk] is None
 
 
 def test_awkward_characters_survive_the_xml_parser(make_post, add_comment):

@@ -103,3 +103,81 @@ def test_a_caption_given_as_an_attribute(import_body):
         '<figure><img src="https://example.org/b.png" alt="B">'
         "<figcaption>Old &amp; style</figcaption></figure>"
     )
+
+
+def test_a_body_this_site_exported_is_taken_as_it_is(import_wordpress, tmp_path):
+    """With _blog_body_format=html a body without paragraphs gets none added, and a
+    shortcode-looking text stays text."""
+    body = 'Line one\nline two\n\n[video src="https://vimeo.com/76979871"] <em>as typed</em>'
+    meta = (
+        "<wp:postmeta><wp:meta_key>_blog_body_format</wp:meta_key>"
+        "<wp:meta_value>html</wp:meta_value></wp:postmeta>"
+    )
+    path = tmp_path / "ours.xml"
+    path.write_text(
+        EXPORT.format(content=body).replace("</wp:post_type>", "</wp:post_type>" + meta)
+    )
+    import_wordpress(path)
+    post = Post.objects.get(slug="the-post")
+    assert post.body == body
+    assert not post.media.exists()
+
+
+def test_markup_an_article_cannot_keep_is_adapted_or_reported(import_body):
+    """<h1> becomes <h2>; a table a paragraph per row; text in <div>s its paragraphs; what
+    is lost (tables, iframes, forms) is named in the post's warning."""
+    post, summary = import_body(
+        "<h1>Big title</h1>\n"
+        "<table><caption>Prices</caption><tr><th>Item</th><th>Price</th></tr>"
+        "<tr><td>Tea</td><td>2 €</td></tr></table>\n"
+        '<div class="note">First run</div><div>Second run</div>\n'
+        '<iframe src="https://maps.example/embed"></iframe>'
+        '<form action="/subscribe"><input name="email"></form>'
+    )
+    assert "<h2>Big title</h2>" in post.body
+    assert "<p>Prices</p>" in post.body
+    assert "<p>Item | Price</p>" in post.body
+    assert "<p>Tea | 2 €</p>" in post.body
+    assert "<p>First run</p>" in post.body
+    assert "<p>Second run</p>" in post.body
+    assert (
+        "Post 1 “The post”: markup this site does not keep was removed: form, iframe, input, "
+        "table." in summary
+    )
+    assert summary.count("Posts with markup removed (see the warnings)") == 1
+
+
+def test_spans_and_known_markup_are_not_reported(import_body):
+    """Harmless wrappers lose nothing a reader sees: no warning."""
+    _, summary = import_body('<p><span style="color:red">Red</span> <strong>bold</strong></p>')
+    assert "markup this site does not keep" not in summary
+
+
+def test_audio_with_the_url_alone_becomes_a_link(import_body):
+    """[audio URL] and [audio src=URL] are links like any media file we cannot play."""
+    post, summary = import_body(
+        "[audio https://files.example.org/one.mp3]\n\n[audio src=https://files.example.org/two.ogg]"
+    )
+    assert '<a href="https://files.example.org/one.mp3">' in post.body
+    assert '<a href="https://files.example.org/two.ogg">' in post.body
+    assert "[audio" not in post.body
+    assert "Shortcode [audio]" not in summary
+
+
+def test_shortcodes_kept_as_text_are_named_per_post(import_body):
+    """The post's warning names the shortcodes left in its text; the totals stay."""
+    _, summary = import_body('[gallery ids="1,2"] [contact-form-7 id="4"] [gallery]')
+    assert "Post 1 “The post”: shortcodes kept as text: [contact-form-7], [gallery]." in summary
+    assert summary.count("Shortcode [gallery] kept as text") == 2
+
+
+def test_images_still_on_the_old_site_are_counted_per_post(import_body):
+    """Images in the old site's uploads stop loading when it closes: the editor is told."""
+    _, summary = import_body(
+        '<img src="http://one.example.org/wp-content/uploads/2015/a.jpg" alt="">'
+        '<img src="https://one.example.org/wp-content/uploads/2015/b.jpg" alt="">'
+        '<img src="https://one.example.org/wp-content/uploads/2016/c.png" alt="">'
+        '<img src="https://cdn.example.com/d.png" alt="">'
+    )
+    assert "Post 1 “The post”: 3 images still load from the old site" in summary
+    assert summary.count("Images still loading from the old site") == 3

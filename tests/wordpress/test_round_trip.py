@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from blog.models import Author, MediaEmbed, Post, Tag
 from comments import services
+from comments.closing import state_of
 from comments.models import Comment, Discussion, ModerationEvent
 
 pytestmark = pytest.mark.django_db
 
 Status = Comment.Status
+Action = ModerationEvent.Action
 # WordPress dates have no fractions of a second: the site's are whole seconds here.
 START = datetime(2016, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -24,8 +26,10 @@ def at(minutes):
 
 
 @pytest.fixture
-def site(author, make_author, moderator):
-    """A site with every kind of post, a 10-deep thread, each status and a closed discussion."""
+def site(author, make_author, moderator, settings):
+    """A site with every kind of post, a 10-deep thread, each status, moderation flags
+    (a sub-thread hidden by a removal, replies locked, staff) and each discussion switch
+    (closed, kept open past the age limit, a scheduled close, its own inactivity limit)."""
     mara, jo = author, make_author("jo", display_name="Jo Writer")
     cities = Tag.objects.create(name="Cities", slug="cities")
     night = Tag.objects.create(name="Night & day", slug="night-day")
@@ -78,9 +82,18 @@ def site(author, make_author, moderator):
     for minutes, status in enumerate(Status.values, start=30):
         add(published, minutes, status=status, author_url="https://reader.example/")
     add(published, 40, name="Mara", user=mara.user, by_post_author=True)
+    add(published, 41, name="Staff", by_staff=True)
+    troll = add(published, 42, name="Troll")
+    add(published, 43, troll, name="Fed", body="Hidden reply to the troll.")
+    services.moderate(troll, Action.REMOVE, moderator, replies=services.RepliesFate.HIDE)
+    services.lock_replies(add(published, 44, name="Heated"), moderator, "Cool down.")
     add(scheduled, 50)
     add(closed, 60, body="Written before it closed; & still < readable >.")
     services.close(closed, by=moderator, reason="Enough said.")
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 365  # the 2016 posts are closed by age...
+    services.reopen(published, moderator)  # ...but this one is kept open
+    services.set_inactive_days(scheduled, 30, moderator)
+    services.schedule_close(scheduled, timezone.now().replace(microsecond=0) + timedelta(60), None)
     return published
 
 
@@ -100,7 +113,7 @@ def snapshot():
             "author": (post.author.user.username, post.author.display_name),
             "tags": sorted((tag.slug, tag.name) for tag in post.tags.all()),
             "media": [(m.url, m.title, m.credit, m.caption) for m in post.media.all()],
-            "closed": Discussion.objects.filter(post=post, closed_at__isnull=False).exists(),
+            "discussion": switches(post),
         }
         for post in Post.objects.select_related("author__user").prefetch_related("tags", "media")
     }
@@ -116,14 +129,32 @@ def snapshot():
             "body": comment.body,
             "account": comment.user.username if comment.user else None,
             "by_post_author": comment.by_post_author,
+            "flags": (comment.replies_hidden, comment.replies_locked, comment.by_staff),
         }
         for comment in Comment.objects.select_related("post", "parent", "in_reply_to", "user")
     }
     return posts, comments
 
 
-def test_export_then_import_into_an_empty_database_reproduces_the_site(site, moderator, tmp_path):
-    """Posts, authors, tags, media, threads at any depth, statuses and switches come back."""
+def switches(post):
+    discussion = Discussion.objects.filter(post=post).first() or Discussion()
+    return {
+        "closed": discussion.closed_at is not None,
+        "reason": discussion.close_reason,
+        "keep_open": discussion.keep_open,
+        "closes_at": discussion.closes_at,
+        "inactive_days": discussion.inactive_days,
+        "readers_see_it_closed": state_of(post, discussion).closed,
+    }
+
+
+def test_export_then_import_into_an_empty_database_reproduces_the_site(
+    site, moderator, tmp_path, client
+):
+    """Posts, authors, tags, media, threads at any depth, statuses, moderation flags and
+    discussion switches come back; a hidden sub-thread stays hidden from readers."""
+    page = site.get_absolute_url()
+    assert "Hidden reply to the troll." not in client.get(page).text
     before = snapshot()
     assert before[1][("ten-years", "Reader 19", at(19))]["depth"] < 9  # flattened on the page
     export = tmp_path / "site.xml"
@@ -145,6 +176,17 @@ def test_export_then_import_into_an_empty_database_reproduces_the_site(site, mod
     after = snapshot()
     assert after[0] == before[0]
     assert after[1] == before[1]
-    assert len(after[1]) == 18
+    assert len(after[1]) == 22
+    assert after[0]["ten-years"]["discussion"]["keep_open"]
+    assert after[0]["closed-one"]["discussion"]["reason"] == "Enough said."
+    assert after[0]["coming-soon"]["discussion"]["inactive_days"] == 30
+    assert after[0]["coming-soon"]["discussion"]["closes_at"]
+    fed = Comment.objects.get(author_name="Fed")
+    assert fed.status == Status.APPROVED
+    assert fed.parent.replies_hidden
+    response = client.get(Post.objects.get(slug="ten-years").get_absolute_url())
+    assert response.status_code == 200
+    assert "Said at minute 40." in response.text
+    assert "Hidden reply to the troll." not in response.text
     chain = [c for c in after[1].values() if c["ip"] == "203.0.113.7"]
     assert sum(c["answers"] is not None for c in chain) == 9  # all nine links of ten levels

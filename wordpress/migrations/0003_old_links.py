@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('blog', '0006_post_search'),
-        ('wordpress', '0001_imported_keys'),
+        ('wordpress', '0002_tombstones'),
     ]
 
     operations = [
