@@ -764,6 +764,45 @@ def reopen(post, by, reason=""):
     return after
 
 
+def import_discussion(
+    post,
+    *,
+    reason,
+    closed_at=None,
+    close_reason="",
+    keep_open=False,
+    closes_at=None,
+    inactive_days=None,
+    last_active_at=None,
+):
+    """Give an imported post the discussion it had where it comes from, as it was there.
+
+    Set, not replayed: a close or a reopening replayed now would depend on today's clock
+    (a discussion reopened there is not closed by inactivity here). The last activity is
+    the later of the imported comments' and the export's; one event records the result.
+    """
+    with transaction.atomic():
+        discussion, before = _lock_discussion(post)
+        discussion.closed_at, discussion.closed_by = closed_at, None
+        discussion.close_reason, discussion.keep_open = close_reason[:200], keep_open
+        discussion.closes_at, discussion.inactive_days = closes_at, inactive_days
+        if last_active_at and (
+            discussion.last_active_at is None or last_active_at > discussion.last_active_at
+        ):
+            discussion.last_active_at = last_active_at
+        discussion.save(update_fields=[*SWITCH_FIELDS, "inactive_days"])
+        after = state_of(post, discussion)
+        record(
+            post_id=post.pk,
+            action=Action.CLOSE if closed_at else Action.TUNE,
+            actor=None,
+            before=CLOSED if before.closed else OPEN,
+            after=CLOSED if after.closed else OPEN,
+            reason=reason,
+        )
+    return after
+
+
 def set_inactive_days(post, days, by):
     """Give ``post`` its own inactivity limit (None: the site's setting; 0: never)."""
     with transaction.atomic():
@@ -784,35 +823,6 @@ def set_inactive_days(post, days, by):
             reason=f"Close after days without comments: {days_label(days)}.",
         )
     return state_of(post, discussion)
-
-
-def schedule_close(post, at, by):
-    """Close ``post``'s discussion by itself at ``at`` (None: no scheduled close)."""
-    with transaction.atomic():
-        discussion = begin_change(post.pk)  # the countdown readers see changes
-        if discussion.closes_at == at:
-            return state_of(post, discussion)
-        before, discussion.closes_at = discussion.closes_at, at
-        if not state_of(post, discussion).closed:
-            discussion.clock_close_logged = None  # open again: its next close is logged too
-        discussion.save(update_fields=["closes_at", "clock_close_logged"])
-        record(
-            post_id=post.pk,
-            action=Action.TUNE,
-            actor=by,
-            before=_day_label(before),  # the log's columns hold a date
-            after=_day_label(at),
-            reason=f"Scheduled close: {_moment_label(at)}.",
-        )
-    return state_of(post, discussion)
-
-
-def _day_label(moment):
-    return "none" if moment is None else f"{timezone.localtime(moment):%Y-%m-%d}"
-
-
-def _moment_label(moment):
-    return "none" if moment is None else f"{timezone.localtime(moment):%Y-%m-%d %H:%M %Z}"
 
 
 def days_label(days):

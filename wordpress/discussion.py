@@ -1,22 +1,24 @@
 """A post's discussion as the export describes it, set through the discussion operations.
 
-A file this site exported carries the moderators' decisions (``wxr.DISCUSSION_META``): the
-explicit close and its reason, a discussion kept open past the age limit, a scheduled close,
-the post's own inactivity limit. A WordPress file has only its switch, ``wp:comment_status``,
-and a closed one is closed here.
+A file this site exported carries the discussion as it was (``wxr.DISCUSSION_META``): the
+explicit close, when and why, a discussion kept open past the age limit, a scheduled close,
+the post's own inactivity limit and its last activity; ``services.import_discussion`` sets
+them as they were. A WordPress file has only its switch, ``wp:comment_status``, and a closed
+one is closed here.
 """
 
 import json
 from datetime import datetime
 
+from django.utils import timezone
+
 from comments import services
-from comments.closing import Why, load_state
 from comments.models import Discussion
 
 from . import wxr
 
 CLOSED_REASON = "Closed on WordPress before the import."
-KEPT_OPEN_REASON = "Kept open past the age limit on the site the export came from."
+IMPORTED_REASON = "The discussion as it was on the site the export came from."
 MAX_DAYS = 32767  # Discussion.inactive_days is a PositiveSmallIntegerField
 REASON_LENGTH = Discussion._meta.get_field("close_reason").max_length
 
@@ -32,16 +34,18 @@ def import_discussion(post, item, warn):
             services.close(post, by=None, reason=CLOSED_REASON)
             return True
         return False
-    if switches["inactive_days"] is not None:
-        services.set_inactive_days(post, switches["inactive_days"], by=None)
-    if switches["closes_at"] is not None:
-        services.schedule_close(post, switches["closes_at"], by=None)
-    if switches["closed"]:
-        services.close(post, by=None, reason=switches["close_reason"])
-        return True
-    if switches["keep_open"] and load_state(post).why == Why.AGE:
-        services.reopen(post, by=None, reason=KEPT_OPEN_REASON)
-    return False
+    closed_at = switches["closed_at"] or (timezone.now() if switches["closed"] else None)
+    services.import_discussion(
+        post,
+        reason=IMPORTED_REASON,
+        closed_at=closed_at,
+        close_reason=switches["close_reason"],
+        keep_open=switches["keep_open"],
+        closes_at=switches["closes_at"],
+        inactive_days=switches["inactive_days"],
+        last_active_at=switches["last_active_at"],
+    )
+    return closed_at is not None
 
 
 def _switches(raw, warn):
@@ -61,7 +65,9 @@ def _switches(raw, warn):
         "closed": value.get("closed") is True,
         "close_reason": str(value.get("close_reason") or "")[:REASON_LENGTH],
         "keep_open": value.get("keep_open") is True,
+        "closed_at": _moment(value.get("closed_at"), warn),
         "closes_at": _moment(value.get("closes_at"), warn),
+        "last_active_at": _moment(value.get("last_active_at"), warn),
         "inactive_days": days,
     }
 

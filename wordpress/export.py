@@ -114,11 +114,17 @@ def discussion_switches(discussion):
     discussion = discussion or Discussion()  # none yet: the defaults
     return {
         "closed": discussion.closed_at is not None,
+        "closed_at": _iso(discussion.closed_at),
         "close_reason": discussion.close_reason,
         "keep_open": discussion.keep_open,
-        "closes_at": discussion.closes_at and discussion.closes_at.isoformat(),
+        "closes_at": _iso(discussion.closes_at),
         "inactive_days": discussion.inactive_days,
+        "last_active_at": _iso(discussion.last_active_at),
     }
+
+
+def _iso(moment):
+    return moment and moment.isoformat()
 
 
 def post_status(post, now):

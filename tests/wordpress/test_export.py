@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from blog.models import MediaEmbed, Post, Tag
 from comments import services
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, Discussion, ModerationEvent
 from wordpress import wxr
 
 pytestmark = pytest.mark.django_db
@@ -273,28 +273,34 @@ def test_a_discussion_closed_by_age_is_exported_closed_as_readers_see_it(make_po
     assert item.findtext(f"{WP}comment_status") == "closed"
     assert json.loads(meta(item, "postmeta", "_blog_discussion")) == {
         "closed": False,
+        "closed_at": None,
         "close_reason": "",
         "keep_open": False,
         "closes_at": None,
         "inactive_days": None,
+        "last_active_at": None,
     }
 
 
 def test_the_discussions_switches_travel_as_postmeta(make_post, moderator):
-    """Closed with its reason, a scheduled close and the post's inactivity limit; the body
-    is marked as this site's HTML."""
+    """Closed, when and why, a scheduled close, the post's inactivity limit and its last
+    activity; the body is marked as this site's HTML."""
     post = make_post()
-    closes_at = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
+    Discussion.objects.create(post=post, closes_at=datetime(2030, 5, 1, 12, 0, tzinfo=UTC))
     services.set_inactive_days(post, 14, moderator)
-    services.schedule_close(post, closes_at, moderator)
+    services.close(post, moderator)
+    services.reopen(post, moderator)  # active again from now
     services.close(post, moderator, "Enough said.")
+    discussion = Discussion.objects.get(post=post)
     item = item_of(export(), post)
     assert json.loads(meta(item, "postmeta", "_blog_discussion")) == {
         "closed": True,
+        "closed_at": discussion.closed_at.isoformat(),
         "close_reason": "Enough said.",
         "keep_open": False,
         "closes_at": "2030-05-01T12:00:00+00:00",
         "inactive_days": 14,
+        "last_active_at": discussion.last_active_at.isoformat(),
     }
     assert meta(item, "postmeta", "_blog_body_format") == "html"
 

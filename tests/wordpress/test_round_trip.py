@@ -91,9 +91,10 @@ def site(author, make_author, moderator, settings):
     add(closed, 60, body="Written before it closed; & still < readable >.")
     services.close(closed, by=moderator, reason="Enough said.")
     settings.COMMENTS_CLOSE_AFTER_DAYS = 365  # the 2016 posts are closed by age...
-    services.reopen(published, moderator)  # ...but this one is kept open
+    settings.COMMENTS_CLOSE_AFTER_INACTIVE_DAYS = 30  # ...and, earlier, by inactivity...
+    services.reopen(published, moderator)  # ...but this one is kept open, active again
+    Discussion.objects.filter(post=scheduled).update(closes_at=timezone.now() + timedelta(60))
     services.set_inactive_days(scheduled, 30, moderator)
-    services.schedule_close(scheduled, timezone.now().replace(microsecond=0) + timedelta(60), None)
     return published
 
 
@@ -139,11 +140,12 @@ def snapshot():
 def switches(post):
     discussion = Discussion.objects.filter(post=post).first() or Discussion()
     return {
-        "closed": discussion.closed_at is not None,
+        "closed_at": discussion.closed_at,
         "reason": discussion.close_reason,
         "keep_open": discussion.keep_open,
         "closes_at": discussion.closes_at,
         "inactive_days": discussion.inactive_days,
+        "last_active_at": discussion.last_active_at,
         "readers_see_it_closed": state_of(post, discussion).closed,
     }
 
