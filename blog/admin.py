@@ -13,11 +13,12 @@ class MediaEmbedInline(admin.StackedInline):
     fields = [("url", "position"), "title", "credit", "caption"]
 
 
-# Everything the post form writes, so a save never overwrites columns it did not show.
+# Everything the post form writes, so a save never overwrites columns it did not show (the
+# search vector is the database's own, kept by its triggers).
 EDITABLE_POST_FIELDS = [
     field.name
     for field in Post._meta.concrete_fields
-    if not field.primary_key and field.name != "created_at"
+    if not field.primary_key and field.name not in {"created_at", "search_vector"}
 ]
 
 

@@ -87,7 +87,8 @@ class Importer:
             self.report.warnings.append("An author without a login was left out.")
             return
         try:
-            author = author_for(wp_author, self.source, self.report)
+            with transaction.atomic():  # a dry run's transaction survives a failure here
+                author = author_for(wp_author, self.source, self.report)
         except Exception as error:
             self.report.warnings.append(
                 f"Author “{wp_author.login}” could not be created ({error}): their posts get "
@@ -140,6 +141,9 @@ class _PostImport:
         if imported is not None:
             self.report.posts["unchanged"] += 1
             post, source = imported.post, imported.source
+            if not imported.path and (path := old_path(item.link)):
+                # Imported before old paths were kept: its old links lead here from now on.
+                ImportedPost.objects.filter(pk=imported.pk).update(path=path)
         else:
             post = self.create_post()
         import_thread(post, item.comments, source, self.importer.users, self.report)

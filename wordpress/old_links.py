@@ -28,6 +28,7 @@ from .models import PATH_LENGTH, ImportedAuthor, ImportedPost
 READ_METHODS = ("GET", "HEAD")
 # Where WordPress answers ``?p=<id>`` (its plain permalinks, the links of its drafts).
 HOME_PATHS = ("/", "/index.php")
+IN_FOLDER = ("/", "/index.php")
 WP_ID = re.compile(r"[0-9]{1,18}")  # what fits a bigint
 # A feed of what the rest of the path names: …/feed/, …/feed/atom/, …/feed/rss2/…
 FEED = re.compile(r"feed/(?:(?:atom|rss2?|rdf)/)?$")
@@ -118,10 +119,14 @@ class OldLinksMiddleware:
     def __call__(self, request):
         if request.method not in READ_METHODS:
             return self.get_response(request)
-        wp_id = request.GET.get("p", "") if request.path_info in HOME_PATHS else ""
-        if WP_ID.fullmatch(wp_id) and (url := post_by_id(int(wp_id))):
+        wp_id = request.GET.get("p", "")
+        wp_id = int(wp_id) if WP_ID.fullmatch(wp_id) else None
+        if wp_id and request.path_info in HOME_PATHS and (url := post_by_id(wp_id)):
             return _moved(url)
         response = self.get_response(request)
-        if response.status_code == 404 and (url := old_link(request.path_info)):
-            return _moved(url)
+        if response.status_code == 404:
+            # A WordPress that lived in a folder: /blog/?p=10, /blog/index.php?p=10.
+            in_folder = wp_id and request.path_info.endswith(IN_FOLDER)
+            if url := (post_by_id(wp_id) if in_folder else old_link(request.path_info)):
+                return _moved(url)
         return response

@@ -129,6 +129,22 @@ def test_question_mark_p_moves_to_the_post(client, moves, django_assert_num_quer
     moves("/index.php?p=11", "/posts/cafe-creme/")
 
 
+def test_question_mark_p_in_the_blogs_folder_moves_to_the_post(client, moves):
+    """A WordPress that lived in a folder: /blog/?p=<id> and /blog/index.php?p=<id>."""
+    moves("/blog/?p=10", "/posts/hello-world/")
+    moves("/blog/index.php?p=11", "/posts/cafe-creme/")
+    assert client.get("/blog/?p=12").status_code == 404  # a draft's: not revealed
+
+
+def test_a_post_imported_before_old_paths_were_kept_gets_its_path_on_the_next_run(
+    import_wordpress, moves
+):
+    """Running the import again fills in the old path an earlier import did not keep."""
+    ImportedPost.objects.filter(wp_id=10).update(path="")
+    import_wordpress("old_links.xml")
+    moves("/2016/03/14/hello-world/", "/posts/hello-world/")
+
+
 @pytest.mark.parametrize("query", ["p=999", "p=12", "p=13", "p=abc", "p=١٠", "p=" + "9" * 40])
 def test_question_mark_p_of_no_public_post_is_the_home_page(client, query):
     """An unknown id, a draft's or a number that is no id: the home page as usual."""
