@@ -23,6 +23,38 @@ def import_wordpress():
     return run
 
 
+# blog.xml as the same site exports it from another address (its guids stay).
+MOVED = [
+    (
+        f"<{element}>http://old.example.org</{element}>",
+        f"<{element}>https://new.example.com</{element}>",
+    )
+    for element in ("link", "wp:base_site_url", "wp:base_blog_url")
+]
+
+
+@pytest.fixture
+def blog_xml_with(tmp_path):
+    """``blog_xml_with(*replacements)``: a copy of the blog.xml fixture with each (old, new)
+    text replaced; its path."""
+
+    def write(*replacements):
+        text = (FIXTURES / "blog.xml").read_text()
+        for old, new in replacements:
+            text = text.replace(old, new)
+        path = tmp_path / f"blog-{len(list(tmp_path.iterdir()))}.xml"
+        path.write_text(text)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def moved_blog_xml(blog_xml_with):
+    """blog.xml as the same site exports it from another address (its guids stay)."""
+    return blog_xml_with(*MOVED)
+
+
 class Summary(str):
     """The command's summary table, with a way to read one of its counts."""
 

@@ -112,20 +112,12 @@ def test_a_post_deleted_in_the_admin_does_not_come_back(import_wordpress, admin_
     assert "Nothing changed" in summary
 
 
-def test_a_post_deleted_here_is_not_found_again_by_its_guid(import_wordpress, tmp_path):
+def test_a_post_deleted_here_is_not_found_again_by_its_guid(import_wordpress, moved_blog_xml):
     """The export of the site under a new address matches the deleted post by its guid: it
     stays deleted, its comments too."""
     import_wordpress("blog.xml")
     Post.objects.get(slug="hello-world").delete()
-    moved = tmp_path / "moved.xml"
-    text = (FIXTURES / "blog.xml").read_text()
-    for element in ("link", "wp:base_site_url", "wp:base_blog_url"):
-        text = text.replace(
-            f"<{element}>http://old.example.org</{element}>",
-            f"<{element}>https://new.example.com</{element}>",
-        )
-    moved.write_text(text)
-    summary = import_wordpress(moved)
+    summary = import_wordpress(moved_blog_xml)
     assert not Post.objects.filter(title="Hello & welcome").exists()
     assert not Comment.objects.filter(author_name="Carol").exists()
     assert summary.count("Posts deleted here since an import (left out)") == 1
@@ -220,17 +212,13 @@ def test_a_slug_of_letters_urls_here_cannot_take_is_reported(import_one):
     assert "Post 1 “Привет”: its slug has no letters a web address here takes" in summary
 
 
-def test_unreadable_discussion_meta_falls_back_to_the_switch(import_wordpress, tmp_path):
+def test_unreadable_discussion_meta_falls_back_to_the_switch(import_wordpress, blog_xml_with):
     """A _blog_discussion that is not JSON is reported; wp:comment_status still closes."""
-    path = tmp_path / "odd.xml"
-    text = (FIXTURES / "blog.xml").read_text()
     odd = (
         "<wp:postmeta><wp:meta_key>_blog_discussion</wp:meta_key>"
         "<wp:meta_value>{closed: yes}</wp:meta_value></wp:postmeta>"
     )
-    path.write_text(
-        text.replace("<wp:post_id>90</wp:post_id>", "<wp:post_id>90</wp:post_id>" + odd)
-    )
-    summary = import_wordpress(path)
+    id_90 = "<wp:post_id>90</wp:post_id>"
+    summary = import_wordpress(blog_xml_with((id_90, id_90 + odd)))
     assert "Post 90 “An old debate”: _blog_discussion is not a JSON object" in summary
     assert Discussion.objects.get(post__title="An old debate").closed_at is not None

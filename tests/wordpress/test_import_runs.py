@@ -84,35 +84,24 @@ def test_a_later_export_adds_only_the_new_comments(import_wordpress, tmp_path):
     assert "Nothing changed" not in summary
 
 
-def test_a_site_moved_to_https_is_the_same_site(import_wordpress, tmp_path):
+def test_a_site_moved_to_https_is_the_same_site(import_wordpress, blog_xml_with):
     """The source is keyed without its scheme: the export after a move to https matches."""
     import_wordpress("blog.xml")
-    moved = tmp_path / "moved.xml"
-    moved.write_text((FIXTURES / "blog.xml").read_text().replace("http://old.", "https://old."))
+    moved = blog_xml_with(("http://old.", "https://old."))
     assert "Nothing changed" in import_wordpress(moved)
 
 
-def test_a_site_moved_to_another_address_is_found_by_its_guids(import_wordpress, tmp_path):
+def test_a_site_moved_to_another_address_is_found_by_its_guids(import_wordpress, moved_blog_xml):
     """An export taken under a new domain names the same posts by their guids."""
     import_wordpress("blog.xml")
-    moved = tmp_path / "moved.xml"
-    text = (FIXTURES / "blog.xml").read_text()
-    for element in ("link", "wp:base_site_url", "wp:base_blog_url"):
-        text = text.replace(
-            f"<{element}>http://old.example.org</{element}>",
-            f"<{element}>https://new.example.com</{element}>",
-        )
-    moved.write_text(text)
-    summary = import_wordpress(moved)
+    summary = import_wordpress(moved_blog_xml)
     assert summary.count("Posts created") == 0
     assert Post.objects.count() == 8
 
 
-def test_posts_sharing_a_guid_are_still_two_posts(import_wordpress, tmp_path):
+def test_posts_sharing_a_guid_are_still_two_posts(import_wordpress, blog_xml_with):
     """WordPress gives a copied post its original's guid: within one site, the id decides."""
-    shared = tmp_path / "shared.xml"
-    text = (FIXTURES / "blog.xml").read_text()
-    shared.write_text(text.replace("/?p=20</guid>", "/?p=10</guid>"))
+    shared = blog_xml_with(("/?p=20</guid>", "/?p=10</guid>"))
     first = import_wordpress(shared)
     assert first.count("Posts created") == 8
     assert Post.objects.filter(slug__in=["hello-world", "coming-soon"]).count() == 2
