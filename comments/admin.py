@@ -605,19 +605,29 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Commenter")
     def commenter(self, comment):
+        if not comment.author_email:  # erased on request, or imported without one
+            return format_html(
+                '<span class="queue-email">no email address</span><br>{}{}',
+                comment.ip_address or "no IP address",
+                self._block_link(comment) if comment.ip_address else "",
+            )
         return format_html(
             '<span class="queue-email"><bdi>{}</bdi></span><br>{}'
             '<br><span class="queue-agent">{}</span>'
-            '<br><span class="queue-history">History: {} approved · {} pending · {} spam</span>'
-            '<br><a href="{}">Block this commenter…</a>',
+            '<br><span class="queue-history">History: {} approved · {} pending · {} spam</span>{}',
             comment.author_email,
             comment.ip_address or "no IP address",
             Truncator(comment.user_agent).chars(60),
             comment.approved_by_email or 0,
             comment.pending_by_email or 0,
             comment.spam_by_email or 0,
-            reverse("admin:comments_comment_block", args=[comment.pk]),
+            self._block_link(comment),
         )
+
+    @staticmethod
+    def _block_link(comment):
+        url = reverse("admin:comments_comment_block", args=[comment.pk])
+        return format_html('<br><a href="{}">Block this commenter…</a>', url)
 
     @admin.display(description="Decide")
     def row_actions(self, comment):
@@ -984,7 +994,11 @@ class CommentAdmin(admin.ModelAdmin):
 
 def _block_candidates(comment):
     """The entries that would block this commenter, each with the other comments it catches."""
-    candidates = [BlockedTerm(kind=BlockedTerm.Kind.EMAIL, value=comment.author_email.lower())]
+    candidates = []
+    if "@" in comment.author_email:  # none once erased, or imported without one
+        candidates.append(
+            BlockedTerm(kind=BlockedTerm.Kind.EMAIL, value=comment.author_email.lower())
+        )
     if comment.ip_address:
         candidates.append(BlockedTerm(kind=BlockedTerm.Kind.IP, value=comment.ip_address))
     found = []

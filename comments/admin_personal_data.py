@@ -51,9 +51,9 @@ def erase_commenters_data(modeladmin, request, queryset):
                 **modeladmin.admin_site.each_context(request),
                 "title": "Erase these commenters’ data?",
                 "opts": modeladmin.model._meta,
-                "commenters": [
-                    (email, personal_data.comments_of(email).count()) for email in emails
-                ],
+                "commenters": [personal_data.at_a_glance(email) for email in emails],
+                "names_shown": personal_data.NAMES_SHOWN,
+                "back": request.get_full_path(),  # the queue as it was, filters and all
                 "text": settings.COMMENTS_ERASED_TEXT,
                 "erased_text": personal_data.ERASED_TEXT,
                 "selected": queryset.values_list("pk", flat=True),
@@ -62,7 +62,8 @@ def erase_commenters_data(modeladmin, request, queryset):
     erased = sum(services.erase_commenter(email, request.user, VIA_ADMIN) for email in emails)
     modeladmin.message_user(
         request,
-        f"Erased the data of {len(emails)} commenter(s), on {erased} comment(s).",
+        f"Erased the data of {len(emails)} {'commenter' if len(emails) == 1 else 'commenters'}, "
+        f"on {erased} {'comment' if erased == 1 else 'comments'}.",
         messages.SUCCESS,
     )
     return None

@@ -306,7 +306,12 @@ class BlockedTerm(models.Model):
     class Meta:
         ordering = ["kind", "value"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "value"], name="blockedterm_kind_value_unique")
+            models.UniqueConstraint(fields=["kind", "value"], name="blockedterm_kind_value_unique"),
+            # An empty entry would catch every comment with no email (erased, imported).
+            models.CheckConstraint(
+                condition=~Q(value="") & (~Q(kind="email") | Q(value__contains="@")),
+                name="blockedterm_value_names_something",
+            ),
         ]
 
     def __str__(self):

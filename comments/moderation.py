@@ -47,6 +47,8 @@ def matches(term, comment):
         return bool(phrase_pattern(term.value).search(text))
     if term.kind == BlockedTerm.Kind.EMAIL:
         email = comment.author_email.casefold()
+        if "@" not in email or "@" not in term.value:  # no address is nobody's address
+            return False
         return email == term.value or (term.value.startswith("@") and email.endswith(term.value))
     if not comment.ip_address:
         return False

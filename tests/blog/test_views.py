@@ -3,6 +3,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from blog.models import MediaEmbed, Post, Tag
@@ -245,3 +246,10 @@ def test_post_page_query_budget_is_constant(
     # so no page to load).
     with django_assert_max_num_queries(6):
         assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_every_page_names_the_sites_icon(client):
+    """Browsers take the icon the page names, rather than asking for a missing /favicon.ico."""
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+    assert finders.find("img/favicon.svg")

@@ -35,7 +35,7 @@ def test_a_moderator_erases_a_commenter_after_confirming(
     assert not axe(page), axe.describe(axe(page))
     page.get_by_role("button", name="Yes, erase their data").click()
     expect(page.locator(".messagelist")).to_have_text(
-        "Erased the data of 1 commenter(s), on 1 comment(s)."
+        "Erased the data of 1 commenter, on 1 comment."
     )
 
     page.goto(published_post.get_absolute_url())

@@ -5,12 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments import personal_data, services, tasks
 from comments.models import (
+    BlockedTerm,
     Comment,
     CommentRevision,
     DataRequest,
@@ -300,12 +301,35 @@ def test_delete_spares_a_comment_answered_beside_it_at_the_deepest_level(post, m
     assert bobs.in_reply_to == deepest
 
 
-def test_the_admin_asks_before_erasing(client, moderator, ada):
-    """The action lists the addresses and their comments everywhere, then erases on Yes."""
+def test_an_erased_commenter_cannot_be_blocked_by_an_empty_address(client, moderator, ada):
+    """Their comments have no email left: the queue says so and the block page offers only
+    their IP address, so no entry catches every comment without an email."""
+    services.erase_commenter(ADA, moderator, "the admin")
     client.force_login(moderator)
-    page = erase_from_admin(client, [ada["first"]], confirmed=False).content.decode()
+    queue = client.get("/admin/comments/comment/?status__exact=pending").content.decode()
+    assert "no email address" in queue
+    assert "History:" not in queue
+    block = f"/admin/comments/comment/{ada['second'].pk}/block/"
+    assert 'value="email"' not in client.get(block).content.decode()
+    assert client.post(block, {"kind": "email", "block_action": "spam"}).status_code == 403
+    assert not BlockedTerm.objects.exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BlockedTerm.objects.create(kind=BlockedTerm.Kind.EMAIL, value="")
+
+
+def test_the_admin_asks_before_erasing(client, moderator, ada):
+    """The action lists each address with its comments everywhere, the names they were signed
+    with and the account that has it, then erases on Yes; No goes back to the queue as it was."""
+    client.force_login(moderator)
+    data = {"action": "erase_commenters_data", "_selected_action": [ada["first"].pk]}
+    response = client.post(f"{COMMENTS}?status__exact=approved", data)
+    page = response.content.decode()
     assert ADA in page
-    assert "2 comments" in page
+    assert "2 comments on 2 posts, signed" in page
+    assert "“<bdi>Ada Lovelace</bdi>”" in page
+    assert "“<bdi>Ada L.</bdi>”" in page
+    assert "The account <strong><bdi>ada</bdi></strong> has this address" in page
+    assert f'href="{COMMENTS}?status__exact=approved" class="button cancel-link"' in page
     assert "csrfmiddlewaretoken" in page
     assert 'name="post" value="yes"' in page
     assert Comment.objects.filter(author_email__iexact=ADA).count() == 2  # nothing yet
