@@ -36,9 +36,15 @@ def first_free(value, taken, limit):
     return candidate
 
 
+def clean_login(login):
+    """``login`` without what Django's usernames cannot hold: ``>themereviewteam`` and
+    ``themereviewteam`` are one person (an item's creator is found by it, too)."""
+    return _NOT_IN_USERNAME.sub("", login)[:USERNAME_LENGTH]
+
+
 def _username(login, report):
     """``login`` as a username Django's validator accepts."""
-    username = _NOT_IN_USERNAME.sub("", login)[:USERNAME_LENGTH] or "author"
+    username = clean_login(login) or "author"
     if username != login:
         report.warnings.append(
             f"Author “{login}”: not a valid username here, the account is “{username}”."
@@ -73,8 +79,8 @@ def _account(wp_author, report):
     username = first_free(login, lambda name: users.filter(username=name).exists(), USERNAME_LENGTH)
     if username != login:
         report.warnings.append(
-            f"Author “{wp_author.login}”: that username belongs to another person here "
-            f"(another email); the account is “{username}”."
+            f"Author “{wp_author.login}”: the username “{login}” belongs to another person "
+            f"here (another email); the account is “{username}”."
         )
     user = users.model(
         username=username,
@@ -100,26 +106,32 @@ def _profile(user, wp_author):
     return Author.objects.create(user=user, display_name=name, slug=slug)
 
 
-def author_for(wp_author, source, report, placeholder=False):
-    """The author profile ``wp_author`` is here, created on its first import.
+def login_key(login):
+    """A login as ``ImportedAuthor`` keeps it (as written in the file, cut to fit)."""
+    return login[:USERNAME_LENGTH]
 
-    ``placeholder``: an item's creator the export does not describe, made from the login.
+
+def author_for(wp_author, source, report, placeholder=""):
+    """The author profile ``wp_author`` is here, created on its first import (found again
+    by ``login_key``; the import counts those imported before at its end).
+
+    ``placeholder``: why an item's creator gets an author made from its login (the warning
+    says it); "" for an author the export describes.
     """
-    login = wp_author.login[:USERNAME_LENGTH]  # the key's length
-    known = ImportedAuthor.objects.filter(source=source, login=login)
+    known = ImportedAuthor.objects.filter(source=source, login=login_key(wp_author.login))
     if imported := known.select_related("author__user").first():
-        if not placeholder:
-            report.authors["unchanged"] += 1
         return imported.author
     with transaction.atomic():
         user, existed = _account(wp_author, report)
         author = _profile(user, wp_author)
-        ImportedAuthor.objects.create(author=author, source=source, login=login)
+        ImportedAuthor.objects.create(
+            author=author, source=source, login=login_key(wp_author.login)
+        )
     if placeholder:
         report.authors["placeholder"] += 1
         report.warnings.append(
-            f"Creator “{wp_author.login}” is not among the export's authors: a placeholder "
-            f"author “{author.display_name}” was created."
+            f"Creator “{wp_author.login}” {placeholder}: a placeholder author "
+            f"“{author.display_name}” was created."
         )
     else:
         report.authors["matched" if existed else "created"] += 1

@@ -26,10 +26,10 @@ from blog.embeds import parse_media_url
 from blog.models import FormerSlug, MediaEmbed, Post, Tag
 
 from . import wxr
-from .authors import author_for, first_free
+from .authors import author_for, clean_login, first_free, login_key
 from .content import Body, convert_body, plain_text
 from .discussion import import_discussion
-from .models import ImportedPost
+from .models import TERM_SLUG_LENGTH, ImportedAuthor, ImportedPost, ImportedTag
 from .old_links import old_path
 from .reader import Channel, WxrAuthor, WxrItem, read_wxr
 from .report import ImportReport
@@ -55,11 +55,22 @@ def import_wxr(stream, report):
     """
     importer = Importer(report)
     with transaction.atomic() if report.dry_run else nullcontext():
-        for entry in read_wxr(stream):
-            importer.add(entry)
+        try:
+            for entry in read_wxr(stream):
+                importer.add(entry)
+        finally:
+            importer.count_authors_imported_before()
         if report.dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _tag(name, slug):
+    """The tag here of a WordPress term: by its slug, else by its name."""
+    return (
+        Tag.objects.filter(slug=slug[:TAG_LENGTH]).first()
+        or Tag.objects.filter(name__iexact=name).first()
+    )
 
 
 def _label(item):
@@ -71,7 +82,12 @@ class Importer:
         self.report = report
         self.source = ""
         self.authors = {}  # login -> Author
+        self.cleaned = {}  # clean_login(login) -> Author, for creators written otherwise
+        self.failed = set()  # clean logins of the authors that could not be created
+        self.logins = set()  # login_key of every author and creator of the file
         self.users = {}  # wp:author_id -> User, for the comments they wrote
+        self.terms = set()  # (source, slug) of the terms recorded (ImportedTag)
+        self.started = timezone.now()
 
     def add(self, entry):
         match entry:
@@ -86,26 +102,29 @@ class Importer:
         if not wp_author.login:
             self.report.warnings.append("An author without a login was left out.")
             return
+        self.logins.add(login_key(wp_author.login))
         try:
             with transaction.atomic():  # a dry run's transaction survives a failure here
                 author = author_for(wp_author, self.source, self.report)
         except Exception as error:
+            self.failed.add(clean_login(wp_author.login))
             self.report.warnings.append(
                 f"Author “{wp_author.login}” could not be created ({error}): their posts get "
                 "a placeholder author."
             )
             return
         self.authors[wp_author.login] = author
+        self.cleaned.setdefault(clean_login(wp_author.login), author)
         if wp_author.wp_id:
             self.users[wp_author.wp_id] = author.user
 
     def add_item(self, item):
-        if item.post_type != "post":
-            self.report.skipped[item.post_type] += 1
+        if item.post_type != "post" or item.status == "trash":
+            self.report.skipped["trash" if item.post_type == "post" else item.post_type] += 1
+            self.report.skipped["comments"] += len(item.comments)
             return
-        if item.status == "trash":
-            self.report.skipped["trash"] += 1
-            return
+        if self.listed_author(creator(item)) is None:
+            self.logins.add(login_key(creator(item)))
         outcome = ImportReport()
         job = _PostImport(self, item, outcome)
         try:
@@ -122,6 +141,34 @@ class Importer:
                 )
         else:
             self.report.merge(outcome)
+            self.terms |= job.terms
+
+    def listed_author(self, login):
+        """The author the export describes with ``login``, or written otherwise (``>alice``
+        for ``alice``, what a username cannot hold left out), or None."""
+        return self.authors.get(login) or self.cleaned.get(clean_login(login))
+
+    def placeholder(self, login, report):
+        """The placeholder author of a creator that is no (usable) author of the export."""
+        reason = (
+            "is an author that could not be created (see above)"
+            if clean_login(login) in self.failed
+            else "is not among the export's authors"
+        )
+        wp_author = WxrAuthor(wp_id=None, login=login, display_name=login)
+        return author_for(wp_author, self.source, report, placeholder=reason)
+
+    def count_authors_imported_before(self):
+        """How many of the file's authors, placeholders too, an earlier run imported."""
+        before = ImportedAuthor.objects.filter(
+            source=self.source, login__in=self.logins, imported_at__lt=self.started
+        )
+        self.report.authors["unchanged"] = before.count()
+
+
+def creator(item):
+    """The login of an item's author (``dc:creator``)."""
+    return item.creator or "wordpress"
 
 
 class _PostImport:
@@ -131,6 +178,7 @@ class _PostImport:
         self.importer, self.item, self.report = importer, item, report
         self.source = importer.source
         self.imported = None  # the import of this item before this run, once looked up
+        self.terms = set()  # (source, slug) of the terms this item recorded
 
     def run(self):
         item, source = self.item, self.source
@@ -144,6 +192,7 @@ class _PostImport:
             if not imported.path and (path := old_path(item.link)):
                 # Imported before old paths were kept: its old links lead here from now on.
                 ImportedPost.objects.filter(pk=imported.pk).update(path=path)
+            self.record_terms(source)
         else:
             post = self.create_post()
         import_thread(post, item.comments, source, self.importer.users, self.report)
@@ -244,11 +293,8 @@ class _PostImport:
         return Post.Status.DRAFT, wxr_date(item.date_gmt, "")
 
     def author(self):
-        creator = self.item.creator or "wordpress"
-        if author := self.importer.authors.get(creator):
-            return author
-        placeholder = WxrAuthor(wp_id=None, login=creator, display_name=creator)
-        return author_for(placeholder, self.source, self.report, placeholder=True)
+        login = creator(self.item)
+        return self.importer.listed_author(login) or self.importer.placeholder(login, self.report)
 
     def free_slug(self, title):
         """WordPress's slug (or one from the title), suffixed if a post here has or had it."""
@@ -273,8 +319,19 @@ class _PostImport:
         return slug
 
     def tags(self):
-        """Categories and tags, both as tags (found by slug, else by name, else created)."""
+        """Categories and tags, both as tags (found by slug, else by name, else created),
+        each term's slug recorded."""
         tags = {}
+        for name, slug in self.item_terms():
+            tag = _tag(name, slug) or Tag.objects.create(name=name, slug=slug[:TAG_LENGTH])
+            tags[tag.pk] = tag
+            self.record_term(self.source, slug, tag)
+        return list(tags.values())
+
+    def item_terms(self):
+        """(name, slug) of the item's categories and tags that are topics, the name cut to
+        fit; the slug is WordPress's (``nicename``) as old links look it up, or one made from
+        the name."""
         for domain, nicename, label in self.item.categories:
             name = html.unescape(label).strip()
             slug = slugify(unquote(nicename)) or slugify(name)
@@ -284,15 +341,31 @@ class _PostImport:
                 slug = f"tag-{sha1(name.encode()).hexdigest()[:8]}"
             if len(name) > TAG_LENGTH:
                 short = plain_text(name, TAG_LENGTH)
-                self.warn(f"the tag “{name}” is longer than {TAG_LENGTH} characters: “{short}”.")
+                if self.imported is None:  # said once, when the post is created
+                    self.warn(
+                        f"the tag “{name}” is longer than {TAG_LENGTH} characters: “{short}”."
+                    )
                 name = short
-            tag = (
-                Tag.objects.filter(slug=slug[:TAG_LENGTH]).first()
-                or Tag.objects.filter(name__iexact=name).first()
-                or Tag.objects.create(name=name, slug=slug[:TAG_LENGTH])
-            )
-            tags[tag.pk] = tag
-        return list(tags.values())
+            yield name, slug
+
+    def record_term(self, source, slug, tag):
+        """Keep the term's own slug (``ImportedTag``): its old address finds ``tag`` even when
+        the term became a tag of another slug."""
+        key = (source, slug[:TERM_SLUG_LENGTH])
+        if key not in self.importer.terms and key not in self.terms:
+            ImportedTag.objects.get_or_create(source=key[0], slug=key[1], defaults={"tag": tag})
+            self.terms.add(key)
+
+    def record_terms(self, source):
+        """The terms of a post imported before terms were recorded: once per term and run."""
+        for name, slug in self.item_terms():
+            key = (source, slug[:TERM_SLUG_LENGTH])
+            if key in self.importer.terms or key in self.terms:
+                continue
+            if ImportedTag.objects.filter(source=source, slug=key[1]).exists():
+                self.terms.add(key)
+            elif tag := _tag(name, slug):
+                self.record_term(source, slug, tag)
 
     def add_media(self, post, body):
         """Related media: those the export lists (``_blog_related_media``), then the videos

@@ -11,10 +11,11 @@ taken after the site moved to https keys the same items.
 from django.db import models
 from django.utils import timezone
 
-from blog.models import Author, Post
+from blog.models import Author, Post, Tag
 from comments.models import Comment
 
 PATH_LENGTH = 500
+TERM_SLUG_LENGTH = 200  # WordPress's own limit
 
 
 class ImportedAuthor(models.Model):
@@ -73,3 +74,25 @@ class ImportedComment(models.Model):
 
     def __str__(self):
         return f"Comment {self.wp_id} from {self.source}"
+
+
+class ImportedTag(models.Model):
+    """The tag a WordPress category or tag (by its slug, ``nicename``) became.
+
+    Two WordPress terms may become one tag here (a category and a tag both named “Markup”,
+    ``markup`` and ``markup-2``), or a tag that was here before: each term's own slug is kept
+    so that its old address (``/tag/markup-2/``) still finds the tag.
+    """
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=200)
+    slug = models.CharField(max_length=TERM_SLUG_LENGTH, db_index=True)
+
+    class Meta:
+        ordering = ["source", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "slug"], name="importedtag_unique")
+        ]
+
+    def __str__(self):
+        return f"Term {self.slug} from {self.source}"

@@ -2,19 +2,24 @@
 
 Links and search results point at WordPress's addresses: a post's permalink (``/2016/03/14/
 slug/``, ``/slug/``…, as ``ImportedPost.path`` recorded it) and its comment feed (``…/feed/``),
-``/?p=<id>``, category, tag and author pages and their feeds. ``OldLinksMiddleware`` answers
-them with a permanent redirect to the post, tag or author page (or feed) here, found when asked,
-so a post renamed since is sent to its address of today.
+``/?p=<id>``, category, tag and author pages and their feeds, date archives, ``/?s=`` searches
+and ``/?tag=``. ``OldLinksMiddleware`` answers them with a permanent redirect to the post, tag
+or author page (or feed), archive or search here, found when asked, so a post renamed since is
+sent to its address of today. A category or tag is found by its slug here or by the slug it had
+on WordPress (``ImportedTag``: two terms named alike became one tag).
 
 Like ``django.contrib.redirects``, it looks only at what the site answers 404, so the pages it
-has pay nothing; only ``/?p=<id>`` is caught before the home page answers it, with one indexed
-query on those requests alone. A post readers cannot see (a draft, a scheduled post, one
-deleted here) stays a 404: an old link never reveals where it is.
+has pay nothing; only WordPress's queries of its home page (``?p=``, ``?s=``, ``?tag=``) are
+caught before the home page answers them, on those requests alone (``?p=``: one indexed query).
+A post readers cannot see (a draft, a scheduled post, one deleted here) stays a 404: an old
+link never reveals where it is.
 """
 
 import re
-from urllib.parse import unquote, urlsplit
+from datetime import date
+from urllib.parse import unquote, urlencode, urlsplit
 
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -23,13 +28,15 @@ from django.utils.text import slugify
 from blog.models import Author, Post, Tag
 from blog.views import MOVED_MAX_AGE
 
-from .models import PATH_LENGTH, ImportedAuthor, ImportedPost
+from .models import PATH_LENGTH, TERM_SLUG_LENGTH, ImportedAuthor, ImportedPost, ImportedTag
 
 READ_METHODS = ("GET", "HEAD")
 # Where WordPress answers ``?p=<id>`` (its plain permalinks, the links of its drafts).
 HOME_PATHS = ("/", "/index.php")
 IN_FOLDER = ("/", "/index.php")
 WP_ID = re.compile(r"[0-9]{1,18}")  # what fits a bigint
+# WordPress's queries of its home page that lead somewhere here: a post, a search, a tag.
+HOME_QUERIES = ("p", "s", "tag")
 # A feed of what the rest of the path names: …/feed/, …/feed/atom/, …/feed/rss2/…
 FEED = re.compile(r"feed/(?:(?:atom|rss2?|rdf)/)?$")
 # A later page of a post's comments, or its AMP version: the post.
@@ -38,6 +45,11 @@ POST_PAGE = re.compile(r"(?:comment-page-[0-9]+|amp)/$")
 # a later page of them; after the blog's folder, if WordPress lived in one (/blog/tag/x/).
 ARCHIVE = re.compile(
     r"^/(?:[^/]+/)*?(?P<kind>category|tag|author)/(?:[^/]+/)*?(?P<slug>[^/]+)/(?:page/[0-9]+/)?$"
+)
+# A date archive, /2016/, /2016/03/ or /2016/03/14/ (a later page too), after the blog's folder.
+DATE_ARCHIVE = re.compile(
+    r"^/(?:[^/]+/)*?(?P<year>[0-9]{4})/(?:(?P<month>[0-9]{2})/(?:(?P<day>[0-9]{2})/)?)?"
+    r"(?:page/[0-9]+/)?$"
 )
 TAG_LENGTH = Tag._meta.get_field("slug").max_length
 
@@ -81,7 +93,25 @@ def old_link(path):
             return reverse(name, kwargs={"slug": found[candidate]})
     if archive := ARCHIVE.match(rest if feed else path):
         return _archive(archive["kind"], archive["slug"], feed=bool(feed))
+    if (archive := DATE_ARCHIVE.match(path)) and not feed:
+        return _date_archive(archive["year"], archive["month"], archive["day"])
     return None
+
+
+def _date_archive(year, month, day):
+    """A year's archive is the archive here (every month); a month's or a day's, the
+    month's page, when it has posts. Not a date, no page."""
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    if month is None:
+        return reverse("blog:archive")
+    year, month = int(year), int(month)
+    posts = Post.objects.published().filter(published_at__year=year, published_at__month=month)
+    if not posts.exists():  # the month's page here would be a 404
+        return None
+    return reverse("blog:archive_month", kwargs={"year": year, "month": month})
 
 
 def _archive(kind, slug, feed):
@@ -90,9 +120,31 @@ def _archive(kind, slug, feed):
         logins = ImportedAuthor.objects.filter(login__iexact=slug).values("author")
         found, name = Author.objects.filter(pk__in=logins), "blog:author"
     else:
-        found, name = Tag.objects.filter(slug=slugify(slug)[:TAG_LENGTH]), "blog:tag"
+        found, name = _tags(slugify(slug)), "blog:tag"
     slug = found.values_list("slug", flat=True).first()
     return reverse(f"{name}_feed" if feed else name, kwargs={"slug": slug}) if slug else None
+
+
+def _tags(slug):
+    """The tag a WordPress term's slug names, in one query: the tag a term of that slug
+    became (``ImportedTag``), else the tag of that slug here."""
+    imported = ImportedTag.objects.filter(tag=OuterRef("pk"), slug=slug[:TERM_SLUG_LENGTH])
+    return Tag.objects.filter(Q(Exists(imported)) | Q(slug=slug[:TAG_LENGTH])).order_by(
+        Exists(imported).desc()
+    )
+
+
+def home_query(query):
+    """Where a query of WordPress's home page leads here, or None: ``?p=<id>`` the post,
+    ``?s=<words>`` the search, ``?tag=<slug>`` the tag."""
+    if WP_ID.fullmatch(wp_id := query.get("p", "")):
+        return post_by_id(int(wp_id))
+    if "s" in query:
+        words = query["s"].strip()
+        return reverse("blog:search") + (f"?{urlencode({'q': words})}" if words else "")
+    if tag := query.get("tag", ""):
+        return _archive("tag", tag, feed=False)
+    return None
 
 
 def post_by_id(wp_id):
@@ -119,14 +171,13 @@ class OldLinksMiddleware:
     def __call__(self, request):
         if request.method not in READ_METHODS:
             return self.get_response(request)
-        wp_id = request.GET.get("p", "")
-        wp_id = int(wp_id) if WP_ID.fullmatch(wp_id) else None
-        if wp_id and request.path_info in HOME_PATHS and (url := post_by_id(wp_id)):
+        asks = any(key in request.GET for key in HOME_QUERIES)
+        if asks and request.path_info in HOME_PATHS and (url := home_query(request.GET)):
             return _moved(url)
         response = self.get_response(request)
         if response.status_code == 404:
-            # A WordPress that lived in a folder: /blog/?p=10, /blog/index.php?p=10.
-            in_folder = wp_id and request.path_info.endswith(IN_FOLDER)
-            if url := (post_by_id(wp_id) if in_folder else old_link(request.path_info)):
+            # A WordPress that lived in a folder: /blog/?p=10, /blog/index.php?s=words.
+            in_folder = asks and request.path_info.endswith(IN_FOLDER)
+            if url := old_link(request.path_info) or (in_folder and home_query(request.GET)):
                 return _moved(url)
         return response

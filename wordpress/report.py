@@ -12,6 +12,7 @@ SKIPPED = {
     "trash": "Posts in WordPress's trash skipped",
     "failed": "Posts that failed (see the warnings)",
     "comments failed": "Posts imported before whose new comments failed (see the warnings)",
+    "comments": "Comments on skipped pages and other items",
 }
 # What a created post is here, in the order the summary lists them.
 POST_STATUSES = ("published", "scheduled", "draft")
@@ -21,7 +22,7 @@ AUTHORS = {
     "created": "Authors created (accounts inactive, no password)",
     "matched": "Authors matched to existing accounts",
     "placeholder": "Placeholder authors for unknown creators",
-    "unchanged": "Authors already imported",
+    "unchanged": "Authors already imported (placeholders too)",
 }
 MEDIA = {
     "related": "Related media added",
@@ -78,7 +79,8 @@ class ImportReport:
             (label, self.authors[key]) for key, label in AUTHORS.items() if self.authors[key]
         )
         yield "Posts created", self.posts["created"]
-        yield from ((f"    {status}", self.created_as[status]) for status in POST_STATUSES)
+        if self.posts["created"]:
+            yield from ((f"    {status}", self.created_as[status]) for status in POST_STATUSES)
         yield "Posts already imported (left as they are)", self.posts["unchanged"]
         if self.posts["deleted"]:
             yield "Posts deleted here since an import (left out)", self.posts["deleted"]

@@ -143,6 +143,15 @@ def test_the_summary_counts_posts_by_status_and_closed_discussions(import_wordpr
     assert Discussion.objects.filter(closed_at__isnull=False).count() == 1
 
 
+def test_the_breakdown_by_status_is_shown_only_when_posts_were_created(import_wordpress):
+    """A run that creates no post lists no published, scheduled or draft rows under it."""
+    import_wordpress("blog.xml")
+    second = import_wordpress("blog.xml")
+    assert second.count("Posts created") == 0
+    for status in ("published", "scheduled", "draft"):
+        assert f"    {status}" not in second
+
+
 # --- Robustness ---------------------------------------------------------------------------------
 
 AWKWARD_AUTHOR = (
@@ -168,6 +177,20 @@ def test_an_author_django_cannot_store_as_is_is_cleaned_and_reported(import_one)
     assert "is not a usable email address, left out" in summary
 
 
+def test_a_creator_written_with_characters_a_username_drops_is_that_author(import_one):
+    """dc:creator “>themereviewteam” for the author “themereviewteam” (as WordPress's theme
+    unit test data has it) is that author, not a placeholder."""
+    listed = AWKWARD_AUTHOR.format(email="team@example.org").replace(
+        ">themereviewteam]", "themereviewteam]"
+    )
+    summary = import_one(creator=">themereviewteam", authors=listed)
+    author = Post.objects.get().author
+    assert author.user.username == "themereviewteam"
+    assert Author.objects.get() == author
+    assert "Placeholder" not in summary
+    assert "Warnings" not in summary
+
+
 def test_an_author_that_cannot_be_created_gets_a_placeholder(import_one, monkeypatch):
     """Any failure creating an author is reported; their posts are imported all the same."""
     from wordpress import authors
@@ -182,6 +205,7 @@ def test_an_author_that_cannot_be_created_gets_a_placeholder(import_one, monkeyp
     monkeypatch.setattr(authors, "_profile", failing)
     summary = import_one(creator=">themereviewteam", authors=AWKWARD_AUTHOR.format(email=""))
     assert "could not be created (the profile cannot be saved)" in summary
+    assert "Creator “>themereviewteam” is an author that could not be created" in summary
     assert Post.objects.get().author == Author.objects.get()
     assert summary.count("Placeholder authors for unknown creators") == 1
 

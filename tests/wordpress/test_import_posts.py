@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from blog.models import Author, MediaEmbed, Post, Tag
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,22 @@ def test_pages_attachments_and_menu_items_are_skipped_and_counted(imported):
     assert imported.count("Attachments skipped") == 1
     assert imported.count("Menu items skipped") == 1
     assert not Post.objects.filter(title__in=["About", "harbour.jpg", "Home"]).exists()
+
+
+def test_comments_on_skipped_items_are_counted(import_wordpress, blog_xml_with):
+    """Comments on a page or a trashed post are not imported, and the summary says so."""
+    comment = (
+        "<wp:comment><wp:comment_id>{}</wp:comment_id><wp:comment_content>Nice page."
+        "</wp:comment_content><wp:comment_approved>1</wp:comment_approved></wp:comment>"
+    )
+    page, trash = "<wp:post_id>70</wp:post_id>", "<wp:post_id>60</wp:post_id>"
+    commented = blog_xml_with(
+        (page, page + comment.format(701) + comment.format(702)),
+        (trash, trash + comment.format(601)),
+    )
+    summary = import_wordpress(commented)
+    assert summary.count("Comments on skipped pages and other items") == 3
+    assert not Comment.objects.filter(body="Nice page.").exists()
 
 
 def test_authors_become_inactive_accounts_with_profiles(imported):
@@ -95,7 +112,7 @@ def test_a_username_clash_with_another_person_gets_a_suffix(make_author, import_
     imported_alice = get_user_model().objects.get(username="alice-2")
     assert imported_alice.email == "alice@old.example.org"
     assert Post.objects.get(slug="hello-world").author.user == imported_alice
-    assert "Author “alice”: that username belongs to another person here" in summary
+    assert "Author “alice”: the username “alice” belongs to another person here" in summary
 
 
 def test_title_excerpt_and_tags(imported):
@@ -108,6 +125,17 @@ def test_title_excerpt_and_tags(imported):
     assert not Tag.objects.filter(slug="uncategorized").exists()
     debate = Post.objects.get(slug="an-old-debate")
     assert list(debate.tags.all()) == [Tag.objects.get(slug="news")]  # one tag, shared
+
+
+def test_a_term_found_here_by_name_keeps_its_old_address(import_wordpress, client):
+    """A WordPress tag that became a tag of this site by its name (another slug) still
+    answers its old address."""
+    ports = Tag.objects.create(name="Harbours", slug="ports")
+    import_wordpress("blog.xml")
+    assert ports in Post.objects.get(slug="hello-world").tags.all()
+    response = client.get("/tag/harbours/")
+    assert response.status_code == 301
+    assert response["Location"] == "/tags/ports/"
 
 
 def test_body_gets_paragraphs_figures_and_is_sanitised(imported):

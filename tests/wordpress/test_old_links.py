@@ -2,8 +2,8 @@
 
 import pytest
 
-from blog.models import Post
-from wordpress.models import ImportedPost
+from blog.models import Post, Tag
+from wordpress.models import ImportedPost, ImportedTag
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,35 @@ def test_category_tag_and_author_pages_move_to_theirs_here(moves, old, new):
     moves(old, new)
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/category/markup/", "/tags/markup/"),
+        ("/tag/markup-2/", "/tags/markup/"),
+        ("/tag/markup-2/feed/", "/tags/markup/feed/"),
+    ],
+)
+def test_a_category_and_a_tag_of_one_name_both_lead_to_their_tag(moves, old, new):
+    """WordPress's category “Markup” (markup) and tag “Markup” (markup-2) became one tag:
+    each one's old address finds it."""
+    assert Tag.objects.filter(name="Markup").count() == 1
+    moves(old, new)
+
+
+def test_a_terms_old_slug_wins_over_a_tag_given_that_slug_later(moves):
+    """A tag created here since with the slug of a WordPress term does not take its links."""
+    Tag.objects.create(name="Markup, the sequel", slug="markup-2")
+    moves("/tag/markup-2/", "/tags/markup/")
+
+
+def test_a_second_run_records_the_terms_of_posts_imported_before(client, import_wordpress, moves):
+    """Posts imported before terms were recorded: the next run records their terms."""
+    ImportedTag.objects.all().delete()
+    assert client.get("/tag/markup-2/").status_code == 404
+    import_wordpress("old_links.xml")
+    moves("/tag/markup-2/", "/tags/markup/")
+
+
 @pytest.mark.parametrize("old", ["/category/recipes/", "/tag/recipes/feed/", "/author/mallory/"])
 def test_a_category_tag_or_author_unknown_here_is_not_found(client, old):
     """Only a tag or imported author that exists is a target."""
@@ -151,6 +180,62 @@ def test_question_mark_p_of_no_public_post_is_the_home_page(client, query):
     response = client.get(f"/?{query}")
     assert response.status_code == 200
     assert "Hello world" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/2016/", "/archive/"),
+        ("/2016/03/", "/archive/2016/3/"),
+        ("/2016/03/14/", "/archive/2016/3/"),
+        ("/2016/04/page/2/", "/archive/2016/4/"),
+        ("/blog/2016/03/", "/archive/2016/3/"),
+    ],
+)
+def test_date_archives_move_to_the_archive(moves, old, new):
+    """A year's archive is the archive here; a month's or a day's, the month's page."""
+    moves(old, new)
+
+
+@pytest.mark.parametrize("old", ["/2016/13/", "/2016/02/30/", "/0000/", "/2015/01/", "/2017/05/"])
+def test_a_date_archive_of_no_date_or_no_public_post_is_not_found(client, old):
+    """Not a date, or a month without a published post (May 2017 has a draft): 404."""
+    assert client.get(old).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/?s=harbour+walks", "/search/?q=harbour+walks"),
+        ("/index.php?s=caf%C3%A9&paged=2", "/search/?q=caf%C3%A9"),
+        ("/blog/?s=hello", "/search/?q=hello"),
+        ("/?s=", "/search/"),
+    ],
+)
+def test_a_wordpress_search_moves_to_the_search_here(moves, old, new):
+    """?s=<words> at the root or in the blog's folder is a search here (WordPress's paging
+    left behind)."""
+    moves(old, new)
+
+
+def test_a_search_at_the_root_costs_no_query(client, django_assert_num_queries):
+    """The home page's ?s= is answered before the page, without a query."""
+    with django_assert_num_queries(0):
+        assert client.get("/?s=harbour").status_code == 301
+
+
+def test_a_search_of_unusable_text_is_no_server_error(client):
+    """What a visitor types into ?s= never makes a 500."""
+    for words in ("%00", "%FF", "a" * 5000):
+        assert client.get(f"/?s={words}", follow=True).status_code < 500
+
+
+def test_question_mark_tag_moves_to_the_tag(client, moves):
+    """/?tag=<slug> leads to the tag (by its WordPress slug too); an unknown one is the home
+    page."""
+    moves("/?tag=harbours", "/tags/harbours/")
+    moves("/?tag=markup-2", "/tags/markup/")
+    assert client.get("/?tag=recipes").status_code == 200
 
 
 def test_a_renamed_post_is_found_at_its_new_address(moves, edit):
