@@ -46,10 +46,10 @@ POST_PAGE = re.compile(r"(?:comment-page-[0-9]+|amp)/$")
 ARCHIVE = re.compile(
     r"^/(?:[^/]+/)*?(?P<kind>category|tag|author)/(?:[^/]+/)*?(?P<slug>[^/]+)/(?:page/[0-9]+/)?$"
 )
-# A date archive, /2016/, /2016/03/ or /2016/03/14/ (a later page too), after the blog's folder.
+# A date archive, /2016/, /2016/03/ or /2016/03/14/ (a later page too). At the root only: in
+# a folder, four digits are as likely an id in one of this site's own paths (/admin/…/2016/).
 DATE_ARCHIVE = re.compile(
-    r"^/(?:[^/]+/)*?(?P<year>[0-9]{4})/(?:(?P<month>[0-9]{2})/(?:(?P<day>[0-9]{2})/)?)?"
-    r"(?:page/[0-9]+/)?$"
+    r"^/(?P<year>[0-9]{4})/(?:(?P<month>[0-9]{2})/(?:(?P<day>[0-9]{2})/)?)?(?:page/[0-9]+/)?$"
 )
 TAG_LENGTH = Tag._meta.get_field("slug").max_length
 
