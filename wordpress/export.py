@@ -30,12 +30,8 @@ from comments.models import Comment, Discussion
 
 from . import wxr
 
-# What WordPress has no field for, kept as meta (the importer reads both keys).
-RELATED_MEDIA_KEY = "_blog_related_media"
-COMMENT_STATUS_KEY = "_blog_comment_status"
-
 # Our comment statuses as ``wp:comment_approved``; a rejected comment is WordPress's trash,
-# with its true status in COMMENT_STATUS_KEY.
+# with its true status in wxr.COMMENT_STATUS_META.
 COMMENT_APPROVED = {
     Comment.Status.APPROVED: "1",
     Comment.Status.PENDING: "0",
@@ -296,7 +292,10 @@ class WxrWriter:
         ]
         if media:
             self.write_meta(
-                "wp:postmeta", RELATED_MEDIA_KEY, json.dumps(media, ensure_ascii=False), depth=2
+                "wp:postmeta",
+                wxr.RELATED_MEDIA_META,
+                json.dumps(media, ensure_ascii=False),
+                depth=2,
             )
         for comment in post.all_comments:
             self.write_comment(comment)
@@ -324,7 +323,7 @@ class WxrWriter:
         ):
             self.line(3, content)
         if comment.status == Comment.Status.REJECTED:
-            self.write_meta("wp:commentmeta", COMMENT_STATUS_KEY, comment.status, depth=3)
+            self.write_meta("wp:commentmeta", wxr.COMMENT_STATUS_META, comment.status, depth=3)
         if flags := [flag for flag in wxr.COMMENT_FLAGS if getattr(comment, flag)]:
             self.write_meta("wp:commentmeta", wxr.COMMENT_FLAGS_META, json.dumps(flags), depth=3)
         self.line(2, "</wp:comment>")

@@ -35,7 +35,6 @@ from .reader import Channel, WxrAuthor, WxrItem, read_wxr
 from .report import ImportReport
 from .threads import import_thread, wxr_date
 
-RELATED_MEDIA_META = "_blog_related_media"
 TAG_DOMAINS = ("category", "post_tag")
 # WordPress files every post without a category under this one: not a topic.
 DEFAULT_CATEGORY = "uncategorized"
@@ -394,7 +393,7 @@ class _PostImport:
         self.report.media["scripts"] += body.scripts
 
     def listed_media(self):
-        raw = self.item.meta.get(RELATED_MEDIA_META)
+        raw = self.item.meta.get(wxr.RELATED_MEDIA_META)
         if not raw:
             return []
         try:
@@ -402,6 +401,6 @@ class _PostImport:
         except ValueError:
             listed = None
         if not isinstance(listed, list) or not all(isinstance(e, dict) for e in listed):
-            self.warn(f"{RELATED_MEDIA_META} is not a list of media: left out.")
+            self.warn(f"{wxr.RELATED_MEDIA_META} is not a list of media: left out.")
             return []
         return listed

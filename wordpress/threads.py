@@ -32,7 +32,6 @@ STATUSES = {
     "post-trashed": Status.TRASH,
 }
 # The status WordPress lacks (rejected) travels in this comment meta (see the exporter).
-STATUS_META = "_blog_comment_status"
 NAME_LENGTH = Comment._meta.get_field("author_name").max_length
 URL_LENGTH = Comment._meta.get_field("author_url").max_length
 _web_url = URLValidator(schemes=["http", "https"])
@@ -68,7 +67,7 @@ def _ip(value):
 
 def _status(wp_comment):
     status = STATUSES.get(wp_comment.approved, Status.PENDING)
-    ours = wp_comment.meta.get(STATUS_META, "").strip()
+    ours = wp_comment.meta.get(wxr.COMMENT_STATUS_META, "").strip()
     return ours if ours in Status.values else status
 
 

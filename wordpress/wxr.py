@@ -27,9 +27,13 @@ EXCERPT = "http://wordpress.org/export/1.2/excerpt/"
 # What WordPress has no field for travels as meta, which WordPress keeps as it is.
 # A post's body is this site's HTML, to take as it is (no paragraphs added, no shortcodes).
 BODY_FORMAT_META = "_blog_body_format"
-# The discussion's switches: {"closed", "close_reason", "keep_open", "closes_at",
-# "inactive_days"}; wp:comment_status says only whether readers may comment now.
+# Related media, a JSON list of {"url", "title", "credit", "caption"} in their order.
+RELATED_MEDIA_META = "_blog_related_media"
+# The discussion as it was: {"closed", "closed_at", "close_reason", "keep_open", "closes_at",
+# "inactive_days", "last_active_at"}; wp:comment_status says only whether readers may comment.
 DISCUSSION_META = "_blog_discussion"
+# A comment's status where WordPress has none (rejected: exported as trash).
+COMMENT_STATUS_META = "_blog_comment_status"
 # A comment's moderation flags, a JSON list of the names below.
 COMMENT_FLAGS_META = "_blog_comment_flags"
 COMMENT_FLAGS = ("replies_hidden", "replies_locked", "by_staff")
