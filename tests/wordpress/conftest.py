@@ -23,6 +23,44 @@ def import_wordpress():
     return run
 
 
+ONE_POST = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:base_site_url>http://one.example.org</wp:base_site_url>
+  {authors}
+  <item>
+    <title>{title}</title>
+    <dc:creator>{creator}</dc:creator>
+    <content:encoded><![CDATA[{content}]]></content:encoded>
+    <wp:post_id>1</wp:post_id>
+    <wp:post_date_gmt>2020-01-01 10:00:00</wp:post_date_gmt>
+    <wp:post_modified_gmt>2021-06-15 08:30:00</wp:post_modified_gmt>
+    <wp:post_name>{post_name}</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>{extra}
+  </item>
+</channel>
+</rss>
+"""
+
+
+@pytest.fixture
+def import_one(import_wordpress, tmp_path):
+    """``import_one(**fields)``: import ONE_POST with those fields; its summary."""
+
+    def run(title="The post", creator="writer", post_name="the-post", authors="", **more):
+        fields = {"title": title, "creator": creator, "post_name": post_name, "authors": authors}
+        more = {"content": "<p>Text.</p>", "extra": "", **more}  # extra: elements of the item
+        path = tmp_path / "one.xml"
+        path.write_text(ONE_POST.format(**fields, **more))
+        return import_wordpress(path)
+
+    return run
+
+
 # blog.xml as the same site exports it from another address (its guids stay).
 MOVED = [
     (

@@ -6,36 +6,13 @@ from blog.models import Post
 
 pytestmark = pytest.mark.django_db
 
-EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"
-  xmlns:content="http://purl.org/rss/1.0/modules/content/"
-  xmlns:dc="http://purl.org/dc/elements/1.1/">
-<channel>
-  <wp:wxr_version>1.2</wp:wxr_version>
-  <wp:base_site_url>http://one.example.org</wp:base_site_url>
-  <item>
-    <title>The post</title>
-    <dc:creator>writer</dc:creator>
-    <content:encoded><![CDATA[{content}]]></content:encoded>
-    <wp:post_id>1</wp:post_id>
-    <wp:post_date_gmt>2020-01-01 10:00:00</wp:post_date_gmt>
-    <wp:post_name>the-post</wp:post_name>
-    <wp:status>publish</wp:status>
-    <wp:post_type>post</wp:post_type>
-  </item>
-</channel>
-</rss>
-"""
-
 
 @pytest.fixture
-def import_body(import_wordpress, tmp_path):
+def import_body(import_one):
     """``import_body(content)``: import one post with that content; (post, summary)."""
 
     def run(content):
-        path = tmp_path / "one.xml"
-        path.write_text(EXPORT.format(content=content))
-        summary = import_wordpress(path)
+        summary = import_one(content=content)
         return Post.objects.get(slug="the-post"), summary
 
     return run
@@ -105,7 +82,7 @@ def test_a_caption_given_as_an_attribute(import_body):
     )
 
 
-def test_a_body_this_site_exported_is_taken_as_it_is(import_wordpress, tmp_path):
+def test_a_body_this_site_exported_is_taken_as_it_is(import_one):
     """With _blog_body_format=html a body without paragraphs gets none added, and a
     shortcode-looking text stays text."""
     body = 'Line one\nline two\n\n[video src="https://vimeo.com/76979871"] <em>as typed</em>'
@@ -113,11 +90,7 @@ def test_a_body_this_site_exported_is_taken_as_it_is(import_wordpress, tmp_path)
         "<wp:postmeta><wp:meta_key>_blog_body_format</wp:meta_key>"
         "<wp:meta_value>html</wp:meta_value></wp:postmeta>"
     )
-    path = tmp_path / "ours.xml"
-    path.write_text(
-        EXPORT.format(content=body).replace("</wp:post_type>", "</wp:post_type>" + meta)
-    )
-    import_wordpress(path)
+    import_one(content=body, extra=meta)
     post = Post.objects.get(slug="the-post")
     assert post.body == body
     assert not post.media.exists()

@@ -15,43 +15,6 @@ pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-ONE_POST = """<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"
-  xmlns:content="http://purl.org/rss/1.0/modules/content/"
-  xmlns:dc="http://purl.org/dc/elements/1.1/">
-<channel>
-  <wp:wxr_version>1.2</wp:wxr_version>
-  <wp:base_site_url>http://one.example.org</wp:base_site_url>
-  {authors}
-  <item>
-    <title>{title}</title>
-    <dc:creator>{creator}</dc:creator>
-    <content:encoded><![CDATA[<p>Text.</p>]]></content:encoded>
-    <wp:post_id>1</wp:post_id>
-    <wp:post_date_gmt>2020-01-01 10:00:00</wp:post_date_gmt>
-    <wp:post_modified_gmt>2021-06-15 08:30:00</wp:post_modified_gmt>
-    <wp:post_name>{post_name}</wp:post_name>
-    <wp:status>publish</wp:status>
-    <wp:post_type>post</wp:post_type>
-  </item>
-</channel>
-</rss>
-"""
-
-
-@pytest.fixture
-def import_one(import_wordpress, tmp_path):
-    """``import_one(**fields)``: import ONE_POST with those fields; its summary."""
-
-    def run(title="The post", creator="writer", post_name="the-post", authors=""):
-        path = tmp_path / "one.xml"
-        path.write_text(
-            ONE_POST.format(title=title, creator=creator, post_name=post_name, authors=authors)
-        )
-        return import_wordpress(path)
-
-    return run
-
 
 def imported_comment(wp_id):
     return ImportedComment.objects.get(wp_id=wp_id).comment
