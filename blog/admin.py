@@ -1,10 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from .models import Author, MediaEmbed, Post, Tag
 from .permissions import edits_all_posts, may_edit, sees_all_posts
+from .sanitize import removed_markup
 
 
 class MediaEmbedInline(admin.StackedInline):
@@ -30,8 +31,19 @@ class TagsAutocomplete(AutocompleteSelectMultiple):
         return super().optgroups(name, ids, attr)
 
 
+class SanitiserFeedback:
+    """Tells the author, once the post is saved, what the site's HTML policy took out of the
+    body they submitted (the form keeps it as typed; saving the post sanitised it)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if removed := removed_markup(form.cleaned_data.get("body", "")):
+            message = f"Some markup was removed: {', '.join(removed)}."
+            self.message_user(request, message, messages.WARNING)
+
+
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SanitiserFeedback, admin.ModelAdmin):
     list_display = ["title", "author", "status", "published_at", "preview_link"]
     list_filter = ["status", "published_at", "author", "tags"]
     list_select_related = ["author"]

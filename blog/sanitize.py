@@ -1,11 +1,16 @@
 """Allowlist HTML sanitising with bleach, applied when content is saved.
 
-Stored HTML is already safe, so templates render it without further processing.
+Stored HTML is already safe, so templates render it without further processing. What the
+sanitiser takes out of an article is reported, so the post admin can tell its author.
 """
 
+import html
+import re
 from urllib.parse import urlsplit
 
 import bleach
+from bleach import html5lib_shim
+from bleach.sanitizer import BleachSanitizerFilter
 
 ARTICLE_TAGS = frozenset(
     {
@@ -18,6 +23,16 @@ ARTICLE_TAGS = frozenset(
     }
 )  # fmt: skip
 LINK_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# Elements whose content is no article text: they go whole, not leaving their code as prose.
+REMOVED_WITH_CONTENT = frozenset(
+    {
+        "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
+        "noscript", "template", "svg", "math", "textarea", "select",
+    }
+)  # fmt: skip
+URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+# What browsers ignore in a URL's scheme (bleach normalises the same way before checking it).
+IGNORED_IN_SCHEME = re.compile(r"[`\x00-\x20\x7f-\xa0\s]+")
 
 
 def _is_web_url(value):
@@ -45,14 +60,84 @@ def focusable_code_blocks(html):
     return html.replace("<pre>", '<pre tabindex="0">')
 
 
-def sanitize_article_html(html):
-    """Keep the markup an article needs; strip scripts, styles and event handlers."""
-    clean = bleach.clean(
-        html,
+def _dropped_attribute(tag, name, value):
+    """How the author would name an attribute the policy refused: its kind of link, or its name."""
+    if name in URL_ATTRIBUTES:
+        scheme = urlsplit(IGNORED_IN_SCHEME.sub("", html.unescape(value))).scheme.lower()
+        if scheme and scheme not in LINK_PROTOCOLS | {"http", "https"}:
+            return f"{scheme}: {'images' if tag == 'img' else 'links'}"
+        if tag == "img" and name == "src":
+            return "images without a full web address (https://...)"
+    return f"{name} attributes"
+
+
+class _ReportingFilter(BleachSanitizerFilter):
+    """bleach's filter, which also drops whole elements of REMOVED_WITH_CONTENT and notes,
+    in order and once each, what it removed."""
+
+    def __init__(self, source, **kwargs):
+        super().__init__(source, **kwargs)
+        self.removed = {}  # an ordered set of descriptions
+        self._depth_in_removed = 0
+
+    def sanitize_token(self, token):
+        kind, name = token["type"], token.get("name")
+        if self._depth_in_removed:
+            self._depth_in_removed += {"StartTag": 1, "EndTag": -1}.get(kind, 0)
+            return None
+        if kind in {"StartTag", "EmptyTag"} and name in REMOVED_WITH_CONTENT:
+            self.removed[f"<{name}> (with its content)"] = None
+            self._depth_in_removed = 1 if kind == "StartTag" else 0
+            return None
+        if kind in {"StartTag", "EmptyTag"} and name not in self.allowed_tags:
+            self.removed[f"<{name}>"] = None
+        elif kind == "Comment":
+            self.removed["HTML comments"] = None
+        return super().sanitize_token(token)
+
+    def allow_token(self, token):
+        submitted = dict(token.get("data") or {})
+        token = super().allow_token(token)
+        for key, value in submitted.items():
+            if key not in token.get("data", {}):
+                self.removed[_dropped_attribute(token["name"], key[1], value)] = None
+        return token
+
+
+def _sanitize(text):
+    """The article's safe HTML, and what was removed from it (a list of descriptions)."""
+    if not text:
+        return "", []
+    cleaner = bleach.Cleaner(
         tags=ARTICLE_TAGS,
         attributes=_article_attribute_allowed,
         protocols=LINK_PROTOCOLS,
         strip=True,
         strip_comments=True,
     )
-    return focusable_code_blocks(clean)
+    # bleach's own parser turns a refused tag into text as it reads it, so a <script>'s code
+    # would be read as prose; this one parses as browsers do and the filter does the refusing.
+    parser = html5lib_shim.BleachHTMLParser(
+        tags=None, strip=True, consume_entities=False, namespaceHTMLElements=False
+    )
+    filtered = _ReportingFilter(
+        source=cleaner.walker(parser.parseFragment(text)),
+        allowed_tags=cleaner.tags,
+        attributes=cleaner.attributes,
+        allowed_protocols=cleaner.protocols,
+        strip_disallowed_tags=True,
+        strip_html_comments=True,
+    )
+    clean = cleaner.serializer.render(filtered)
+    return focusable_code_blocks(clean), list(filtered.removed)
+
+
+def sanitize_article_html(text):
+    """Keep the markup an article needs; scripts, styles and embedded objects go whole."""
+    return _sanitize(text)[0]
+
+
+def removed_markup(text):
+    """What sanitising takes out of ``text``, as an author would read it: ``["<script> (with
+    its content)", "onclick attributes", "javascript: links"]``; empty when nothing."""
+    return _sanitize(text)[1]

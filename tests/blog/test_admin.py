@@ -167,3 +167,28 @@ def test_publishing_without_a_date_publishes_now(client):
     response = client.post("/admin/blog/post/add/", _post_form(status="published"))
     assert response.status_code == 302
     assert Post.objects.get(slug="rivers-in-the-city").is_public
+
+
+def test_author_is_told_what_markup_was_removed(client, authors):
+    """Saving a body the policy trims warns the author, naming each kind of markup removed."""
+    _, _, mine, _ = authors
+    body = '<p onclick="x()">Hi <a href="javascript:go()">there</a></p><script>steal()</script>'
+    response = client.post(
+        f"/admin/blog/post/{mine.pk}/change/", _post_form(body=body), follow=True
+    )
+    assert response.status_code == 200
+    shown = [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert (
+        "warning",
+        "Some markup was removed: onclick attributes, javascript: links, "
+        "<script> (with its content).",
+    ) in shown
+    mine.refresh_from_db()
+    assert mine.body == "<p>Hi <a>there</a></p>"
+
+
+def test_clean_body_saves_without_a_warning(client, authors):
+    """A body within the policy saves with no markup warning."""
+    response = client.post("/admin/blog/post/add/", _post_form(), follow=True)
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]

@@ -1,6 +1,6 @@
 import pytest
 
-from blog.sanitize import sanitize_article_html
+from blog.sanitize import removed_markup, sanitize_article_html
 
 STRIPPED = [
     ("<script>alert(1)</script><p>ok</p>", "<script"),
@@ -51,3 +51,47 @@ def test_code_blocks_become_keyboard_scrollable():
     """Wide code blocks can be focused, so keyboard users can scroll them."""
     html = '<pre onclick="x()" tabindex="5"><code>print(1)</code></pre>'
     assert sanitize_article_html(html) == '<pre tabindex="0"><code>print(1)</code></pre>'
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<script>stealCookies()</script><p>ok</p>",
+        "<style>p { display: none }</style><p>ok</p>",
+        '<iframe src="https://evil.example">Your browser has no frames</iframe><p>ok</p>',
+        "<object data='x'><p>Fallback</p><object>inner</object></object><p>ok</p>",
+        "<svg><text>Drawn</text><script>x()</script></svg><p>ok</p>",
+        "<p>ok</p><script>never closed <p>swallowed</p>",
+    ],
+)
+def test_removed_elements_leave_no_text(html):
+    """Scripts, styles, frames and objects go with their content: none of it stays as prose."""
+    assert sanitize_article_html(html) == "<p>ok</p>"
+
+
+def test_text_of_other_stripped_tags_is_kept():
+    """Tags outside the policy that merely wrap text lose the tag, never the words."""
+    assert sanitize_article_html("<p><span>kept</span> <font>too</font></p>") == ("<p>kept too</p>")
+
+
+@pytest.mark.parametrize(
+    ("html", "removed"),
+    [
+        ("<script>x()</script>", ["<script> (with its content)"]),
+        ('<p onclick="x()" style="color:red">a</p>', ["onclick attributes", "style attributes"]),
+        ('<a href=" JaVa&#x09;Script:alert(1)">x</a>', ["javascript: links"]),
+        ('<img src="data:image/png;base64,AA" alt="a">', ["data: images"]),
+        ('<img src="/local.jpg" alt="a">', ["images without a full web address (https://...)"]),
+        ("<p><span>a</span><span>b</span></p><!-- note -->", ["<span>", "HTML comments"]),
+    ],
+)
+def test_removed_markup_is_named(html, removed):
+    """What sanitising takes out is named for the author, once each and in order."""
+    assert removed_markup(html) == removed
+
+
+@pytest.mark.parametrize("html", [*KEPT, '<pre tabindex="0"><code>x</code></pre>', ""])
+def test_nothing_is_reported_for_clean_markup(html):
+    """Markup within the policy (and a body already sanitised once) reports no removal."""
+    assert removed_markup(html) == []
+    assert removed_markup(sanitize_article_html(html)) == []
