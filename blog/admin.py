@@ -3,15 +3,27 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
+from .media_preview import render_preview
 from .models import Author, MediaEmbed, Post, Tag
 from .permissions import edits_all_posts, may_edit, sees_all_posts
 from .sanitize import removed_markup
 
 
 class MediaEmbedInline(admin.StackedInline):
+    """Related media, reordered by dragging or Move up/down (static/js/media_order.js)."""
+
     model = MediaEmbed
     extra = 0
-    fields = [("url", "position"), "title", "credit", "caption"]
+    fields = [("url", "position"), "preview", "title", "credit", "caption"]
+    readonly_fields = ["preview"]
+
+    class Media:
+        js = ["js/media_order.js"]
+        css = {"all": ["css/media_admin.css"]}
+
+    @admin.display(description="Preview")
+    def preview(self, item):
+        return render_preview(item.url, item.title)
 
 
 # Everything the post form writes, so a save never overwrites columns it did not show (the

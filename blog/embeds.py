@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from django.core.exceptions import ValidationError
@@ -58,14 +59,26 @@ class Media:
     url: str
     provider: str
     embed_src: str = ""
+    # The provider's own page for the video: the readers' way out when the frame is blocked.
+    watch_url: str = ""
 
     @property
     def is_video(self) -> bool:
         return self.provider != "link"
 
     @property
+    def provider_label(self) -> str:
+        """The provider's name as readers know it ("YouTube"); empty for a link card."""
+        return _PROVIDERS[self.provider].label if self.is_video else ""
+
+    @property
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").removeprefix("www.")
+
+
+class _Video(NamedTuple):
+    embed_src: str
+    watch_url: str
 
 
 def _start_seconds(query: dict[str, list[str]], fragment: str) -> int:
@@ -77,8 +90,8 @@ def _start_seconds(query: dict[str, list[str]], fragment: str) -> int:
     return 0
 
 
-def _youtube_src(host: str, segments: list[str], query: dict, start: int) -> str | None:
-    """Privacy-enhanced embed built only from the video ID and start time."""
+def _youtube_src(host: str, segments: list[str], query: dict, start: int) -> _Video | None:
+    """Privacy-enhanced embed and watch page, built only from the video ID and start time."""
     match segments:
         case ["watch"]:
             video_id = query.get("v", [""])[0]
@@ -90,12 +103,13 @@ def _youtube_src(host: str, segments: list[str], query: dict, start: int) -> str
             return None
     if not _YOUTUBE_ID.fullmatch(video_id):
         return None
-    return f"https://www.youtube-nocookie.com/embed/{video_id}" + (
-        f"?start={start}" if start else ""
+    return _Video(
+        f"https://www.youtube-nocookie.com/embed/{video_id}" + (f"?start={start}" if start else ""),
+        f"https://www.youtube.com/watch?v={video_id}" + (f"&t={start}s" if start else ""),
     )
 
 
-def _vimeo_src(host: str, segments: list[str], query: dict, start: int) -> str | None:
+def _vimeo_src(host: str, segments: list[str], query: dict, start: int) -> _Video | None:
     """Do-not-track player embed; an unlisted video's hex hash is kept so it still plays."""
     match segments:
         case ["video", video_id]:
@@ -108,15 +122,20 @@ def _vimeo_src(host: str, segments: list[str], query: dict, start: int) -> str |
             return None
     if not _VIMEO_ID.fullmatch(video_id) or (video_hash and not _VIMEO_HASH.fullmatch(video_hash)):
         return None
-    src = f"https://player.vimeo.com/video/{video_id}?dnt=1"
-    return src + (f"&h={video_hash}" if video_hash else "") + (f"#t={start}s" if start else "")
+    at = f"#t={start}s" if start else ""
+    src = f"https://player.vimeo.com/video/{video_id}?dnt=1" + (
+        f"&h={video_hash}" if video_hash else ""
+    )
+    return _Video(
+        src + at, f"https://vimeo.com/{video_id}" + (f"/{video_hash}" if video_hash else "") + at
+    )
 
 
 @dataclass(frozen=True)
 class _Provider:
     label: str
     hosts: frozenset[str]
-    embed_src: Callable[[str, list[str], dict, int], str | None]
+    video: Callable[[str, list[str], dict, int], _Video | None]
 
 
 # The key doubles as the look-alike marker: a host mentioning it must be one of ``hosts``.
@@ -186,6 +205,6 @@ def parse_media_url(value: str) -> Media:
     query = parse_qs(parts.query)
     start = _start_seconds(query, parts.fragment)
     for name, provider in _PROVIDERS.items():
-        if host in provider.hosts and (src := provider.embed_src(host, segments, query, start)):
-            return Media(url, name, src)
+        if host in provider.hosts and (video := provider.video(host, segments, query, start)):
+            return Media(url, name, *video)
     return Media(url, "link")
