@@ -46,10 +46,14 @@ class PostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "published_at" in self.fields:
             zone = timezone.localtime().strftime("%Z")
-            self.fields["published_at"].help_text = (
+            field = self.fields["published_at"]
+            field.help_text = (
                 f"In {settings.TIME_ZONE} time ({zone}). Schedule needs a future date; "
                 "Publish with no date publishes now."
             )
+            # The split widget's label points at neither box: name each one.
+            for widget, name in zip(field.widget.widgets, ["date", "time"], strict=True):
+                widget.attrs["aria-label"] = f"Publication {name} ({zone})"
 
     def clean(self):
         cleaned = super().clean()

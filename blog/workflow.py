@@ -8,7 +8,8 @@ post form is an action with one rule for the publication date:
   never offered for a published post, and a scheduled post still needs a future date.
 - Schedule: needs a date in the future.
 - Publish (Update, once published): an empty date means now, a past date is kept (back-dating
-  an old piece); a future date is refused, since Schedule says that.
+  an old piece); a future date is refused, since Schedule says that, except by "Publish now"
+  on a scheduled post, which publishes it now.
 - Unpublish: a draft again; the date is kept, so publishing again keeps it.
 
 A form sent without a button (Enter in a field sends the first one) keeps the post's state.
@@ -70,6 +71,8 @@ def apply(action, state, published_at, now=None):
         if published_at is None or published_at <= now:
             raise Refused("To schedule the post, give a publication date in the future.")
         return Post.Status.PUBLISHED, published_at
+    if state == SCHEDULED and published_at is not None and published_at > now:
+        return Post.Status.PUBLISHED, now  # "Publish now" on a scheduled post
     if published_at is not None and published_at > now:
         raise Refused(
             "This date is in the future: press Schedule to publish the post then, "

@@ -226,3 +226,13 @@ def test_an_author_cannot_unpublish_another_authors_post(client, alice, make_aut
     assert response.status_code == 403
     theirs.refresh_from_db()
     assert theirs.is_public
+
+
+def test_publish_now_publishes_a_scheduled_post_at_once(client, alice, make_post):
+    """ "Publish now" on a scheduled post publishes it now, whatever date it had."""
+    post = make_post(author=alice, published_at=LATER)
+    response = _change(client, post, "publish", when=LATER)
+    post.refresh_from_db()
+    assert post.is_public
+    assert post.published_at <= timezone.now()
+    assert _messages(response) == [f"“{post.title}” is published."]
