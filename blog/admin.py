@@ -72,6 +72,7 @@ class PostForm(forms.ModelForm):
 
     def save(self, commit=True):
         # Only now: a form refused for another field leaves the post's state as it was.
+        self.status_changed = self.instance.status != self.status
         self.instance.status = self.status
         return super().save(commit)
 
@@ -187,6 +188,13 @@ class PostAdmin(admin.ModelAdmin):
         context["workflow_buttons"] = workflow.BUTTONS[state]
         context["workflow_field"] = workflow.ACTION_FIELD
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The history names a status the buttons changed, as it names the fields."""
+        message = super().construct_change_message(request, form, formsets, add)
+        if not add and form.status_changed:
+            message.append({"changed": {"fields": ["Status"]}})
+        return message
 
     def response_add(self, request, obj, post_url_continue=None):
         if IS_POPUP_VAR in request.POST:

@@ -236,3 +236,11 @@ def test_publish_now_publishes_a_scheduled_post_at_once(client, alice, make_post
     assert post.is_public
     assert post.published_at <= timezone.now()
     assert _messages(response) == [f"“{post.title}” is published."]
+
+
+def test_the_history_names_a_status_change(client, alice, make_post):
+    """The post's history says the status changed when a button changed it."""
+    draft = make_post(author=alice, status="draft")
+    _change(client, draft, "publish")
+    html = client.get(f"/admin/blog/post/{draft.pk}/history/").content.decode()
+    assert "Changed Status." in html
