@@ -1,8 +1,14 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.html import format_html
 
+from . import workflow
 from .media_preview import render_preview
 from .models import Author, MediaEmbed, Post, Tag
 from .permissions import edits_all_posts, may_edit, sees_all_posts
@@ -54,10 +60,71 @@ class SanitiserFeedback:
             self.message_user(request, message, messages.WARNING)
 
 
+class PostForm(forms.ModelForm):
+    """The post form; the button pressed (``action``) decides the status and the date."""
+
+    state = workflow.DRAFT
+    action = "draft"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "published_at" in self.fields:
+            zone = timezone.localtime().strftime("%Z")
+            field = self.fields["published_at"]
+            field.help_text = (
+                f"In {settings.TIME_ZONE} time ({zone}). Schedule needs a future date; "
+                "Publish with no date publishes now."
+            )
+            # The split widget's label points at neither box: name each one.
+            for widget, name in zip(field.widget.widgets, ["date", "time"], strict=True):
+                widget.attrs["aria-label"] = f"Publication {name} ({zone})"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "published_at" in self.errors:
+            return cleaned
+        try:
+            status, published_at = workflow.apply(
+                self.action, self.state, cleaned.get("published_at")
+            )
+        except workflow.Refused as refusal:
+            self.add_error("published_at", str(refusal))
+            return cleaned
+        self.status = status
+        cleaned["published_at"] = published_at
+        return cleaned
+
+    def save(self, commit=True):
+        # Only now: a form refused for another field leaves the post's state as it was.
+        self.status_changed = self.instance.status != self.status
+        self.instance.status = self.status
+        return super().save(commit)
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Draft, scheduled or published: a scheduled post is not "published" yet."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return list(workflow.STATE_LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() == workflow.DRAFT:
+            return queryset.filter(status=Post.Status.DRAFT)
+        if self.value() == workflow.SCHEDULED:
+            return queryset.scheduled()
+        if self.value() == workflow.PUBLISHED:
+            return queryset.published()
+        return queryset
+
+
 @admin.register(Post)
 class PostAdmin(SanitiserFeedback, admin.ModelAdmin):
-    list_display = ["title", "author", "status", "published_at", "preview_link"]
-    list_filter = ["status", "published_at", "author", "tags"]
+    form = PostForm
+    list_display = ["title", "author", "state", "preview_link"]
+    list_filter = [StateFilter, "published_at", "author", "tags"]
     list_select_related = ["author"]
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
@@ -66,8 +133,19 @@ class PostAdmin(SanitiserFeedback, admin.ModelAdmin):
     inlines = [MediaEmbedInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "standfirst", "body", "tags"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing", {"fields": ["publishing_state", "published_at"]}),
     ]
+
+    @admin.display(description="Status", ordering="published_at")
+    def state(self, post):
+        return workflow.describe(post)
+
+    @admin.display(description="Status")
+    def publishing_state(self, post):
+        state = workflow.state_of(post)
+        if state == workflow.DRAFT or post.published_at is None:
+            return workflow.STATE_LABELS[state]
+        return f"{workflow.STATE_LABELS[state]}, {workflow.long_time(post.published_at)}"
 
     @admin.display(description="On the site")
     def preview_link(self, post):
@@ -116,7 +194,49 @@ class PostAdmin(SanitiserFeedback, admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if edits_all_posts(request.user) else ["author"]
+        return (
+            ["publishing_state"]
+            if edits_all_posts(request.user)
+            else ["publishing_state", "author"]
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form, told the post's state and which button was pressed."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        state = workflow.DRAFT if obj is None else workflow.state_of(obj)
+        action = workflow.action_from(request.POST, state)
+        return type(form.__name__, (form,), {"state": state, "action": action})
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        state = workflow.DRAFT if obj is None else workflow.state_of(obj)
+        context["workflow_buttons"] = workflow.BUTTONS[state]
+        context["workflow_field"] = workflow.ACTION_FIELD
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The history names a status the buttons changed, as it names the fields."""
+        message = super().construct_change_message(request, form, formsets, add)
+        if not add and form.status_changed:
+            message.append({"changed": {"fields": ["Status"]}})
+        return message
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        return self._response_saved(request, obj)
+
+    def response_change(self, request, obj):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_change(request, obj)
+        return self._response_saved(request, obj)
+
+    def _response_saved(self, request, obj):
+        """Say what the button did, in words; stay on the form, or open the preview."""
+        action = request.POST.get(workflow.ACTION_FIELD)
+        self.message_user(request, workflow.outcome(obj, action), messages.SUCCESS)
+        if action == "preview":
+            return redirect(obj.get_absolute_url())
+        return redirect("admin:blog_post_change", obj.pk)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "tags":

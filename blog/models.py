@@ -58,6 +58,10 @@ class PostQuerySet(models.QuerySet):
         """Posts readers may see: published, and not scheduled for later."""
         return self.filter(self._is_published())
 
+    def scheduled(self):
+        """Published with a date still to come: readers see them from that date."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def visible_to(self, user):
         """Readers see published posts; whoever may see a post in the admin may preview it."""
         if sees_all_posts(user):

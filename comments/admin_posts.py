@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from blog.admin import PostAdmin as BlogPostAdmin
+from blog.admin import StateFilter
 from blog.models import Post
 
 from . import services
@@ -110,10 +111,10 @@ admin.site.unregister(Post)
 class PostAdmin(BlogPostAdmin):
     list_display = _with_after(
         BlogPostAdmin.list_display,
-        "published_at",
+        "state",
         ["discussion_column", "approved_comments", "pending_comments"],
     )
-    list_filter = _with_after(BlogPostAdmin.list_filter, "status", [DiscussionFilter])
+    list_filter = _with_after(BlogPostAdmin.list_filter, StateFilter, [DiscussionFilter])
     list_select_related = [
         *BlogPostAdmin.list_select_related,
         "discussion",

@@ -88,10 +88,11 @@ def make_post(author):
 @pytest.fixture
 def post_change_form():
     """``post_change_form(post, **overrides)``: the admin's change form for ``post`` as its page
-    sends it back, unchanged unless told; an override of None leaves that field out."""
+    sends it back, unchanged unless told; an override of None leaves that field out.
+    ``status="draft"`` or ``"published"`` presses Save draft / Unpublish or Publish."""
     from django.utils import timezone
 
-    def form(post, **overrides):
+    def form(post, status=None, **overrides):
         published_at = timezone.localtime(post.published_at) if post.published_at else None
         data = {
             "title": post.title,
@@ -99,15 +100,17 @@ def post_change_form():
             "author": post.author_id,
             "standfirst": post.standfirst,
             "body": post.body,
-            "status": post.status,
             "published_at_0": published_at.strftime("%Y-%m-%d") if published_at else "",
             "published_at_1": published_at.strftime("%H:%M:%S") if published_at else "",
             "media-TOTAL_FORMS": "0",
             "media-INITIAL_FORMS": "0",
             "media-MIN_NUM_FORMS": "0",
             "media-MAX_NUM_FORMS": "1000",
-            "_save": "Save",
         }
+        if status == "published":
+            data["_workflow"] = "publish"
+        elif status == "draft":
+            data["_workflow"] = "draft" if post.status == "draft" else "unpublish"
         data.update(overrides)
         return {key: value for key, value in data.items() if value is not None}
 

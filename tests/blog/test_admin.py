@@ -12,7 +12,6 @@ def _post_form(**overrides):
         "slug": "rivers-in-the-city",
         "standfirst": "Why we buried them.",
         "body": "<p>Water first.</p>",
-        "status": "draft",
         "published_at_0": "",
         "published_at_1": "",
         "media-TOTAL_FORMS": "0",
@@ -73,7 +72,6 @@ def test_author_edits_own_post_with_inline_media(client, authors):
     data = _post_form(
         title=mine.title,
         slug=mine.slug,
-        status="published",
         published_at_0="2025-01-02",
         published_at_1="10:00:00",
         **{
@@ -159,14 +157,6 @@ def test_changelist_tools(admin_client, make_post, django_assert_max_num_queries
     assert admin_client.get("/admin/blog/post/?q=number").status_code == 200
     change = admin_client.get(f"/admin/blog/post/{draft.pk}/change/").content.decode()
     assert "View on site" in change
-
-
-@pytest.mark.usefixtures("authors")
-def test_publishing_without_a_date_publishes_now(client):
-    """Left empty, the publication date becomes now when the post is published."""
-    response = client.post("/admin/blog/post/add/", _post_form(status="published"))
-    assert response.status_code == 302
-    assert Post.objects.get(slug="rivers-in-the-city").is_public
 
 
 def test_author_is_told_what_markup_was_removed(client, authors):

@@ -27,13 +27,13 @@ def test_author_drafts_previews_and_publishes_a_post_with_a_video(page, make_aut
     page.locator("#id_standfirst").fill("Buses are fast when nothing is in their way.")
     page.locator("#id_body").fill("<p>Paint is cheap. Time is not.</p>")
     expect(page.locator("#id_slug")).to_have_value(SLUG)  # and only from the title
-    expect(page.locator("#id_status")).to_have_value("draft")
+    expect(page.locator(".field-publishing_state")).to_contain_text("Draft")
 
     page.get_by_text("Add another Related media").click()
     page.locator("#id_media-0-url").fill(YOUTUBE_URL)
     page.locator("#id_media-0-title").fill("Bus lanes, explained in four minutes")
-    page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"“{TITLE}” saved as a draft.")
 
     page.locator(".object-tools").get_by_role("link", name="View on site").click()
     expect(page).to_have_url(re.compile(f"/posts/{SLUG}/$"))
@@ -43,10 +43,9 @@ def test_author_drafts_previews_and_publishes_a_post_with_a_video(page, make_aut
     )
 
     page.go_back()
-    page.locator("#id_status").select_option("published")
     # The date is left empty: publishing means now.
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text(f"“{TITLE}” is published.")
     post = Post.objects.get(slug=SLUG)
     assert (post.author, post.status, post.media.count()) == (author, "published", 1)
 
@@ -73,9 +72,8 @@ def test_publishing_a_draft_with_no_date_publishes_it_now(page, make_author, mak
     log_in(page, "ines")
     page.goto(f"/admin/blog/post/{draft.pk}/change/")
     expect(page.locator("#id_published_at_0")).to_have_value("")
-    page.locator("#id_status").select_option("published")
     with page.expect_navigation():
-        page.get_by_role("button", name="Save", exact=True).click()
+        page.get_by_role("button", name="Publish", exact=True).click()
 
     assert page.locator(".errornote, .errorlist").all_inner_texts() == []
     draft.refresh_from_db()
