@@ -79,8 +79,8 @@ def test_editor_reorders_by_dragging_and_keyboard_then_saves(
     expect(rows.nth(3).locator("iframe")).to_have_attribute(
         "src", YOUTUBE_EMBED_PREFIX + "aqz-KE-bpKQ"
     )  # previewed as typed, from the server's parse
-    page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+    page.get_by_role("button", name="Update", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("is published.")
 
     page.goto(three_media.get_absolute_url())
     assert _titles(page) == [
