@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import workflow
+from . import revisions, workflow
+from .admin_revisions import PostRevisionsAdmin
 from .media_preview import render_preview
 from .models import Author, MediaEmbed, Post, Tag
 from .permissions import edits_all_posts, may_edit, sees_all_posts
@@ -121,7 +122,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(SanitiserFeedback, admin.ModelAdmin):
+class PostAdmin(PostRevisionsAdmin, SanitiserFeedback, admin.ModelAdmin):
     form = PostForm
     list_display = ["title", "author", "state", "preview_link"]
     list_filter = [StateFilter, "published_at", "author", "tags"]
@@ -194,11 +195,8 @@ class PostAdmin(SanitiserFeedback, admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        return (
-            ["publishing_state"]
-            if edits_all_posts(request.user)
-            else ["publishing_state", "author"]
-        )
+        fields = [*super().get_readonly_fields(request, obj), "publishing_state"]
+        return fields if edits_all_posts(request.user) else [*fields, "author"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The form, told the post's state and which button was pressed."""
@@ -254,10 +252,13 @@ class PostAdmin(SanitiserFeedback, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and not edits_all_posts(request.user):
             obj.author = request.user.author
+        before = revisions.text_of(form.initial) if change else None
+        before_at = obj.updated_at
         if change:
             obj.save(update_fields=EDITABLE_POST_FIELDS)
         else:
             obj.save()
+        revisions.record(obj, request.user, before, before_at)
 
 
 @admin.register(Author)

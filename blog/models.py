@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from .embeds import parse_media_url, validate_media_url
@@ -315,3 +316,38 @@ class MediaEmbed(models.Model):
             return self.credit
         kind = "video" if self.media.is_video else "link"
         return f"Related {kind} added by {self.post.author.display_name}"
+
+
+class PostRevision(models.Model):
+    """A saved version of a post's text, who saved it and when (``blog/revisions.py``).
+
+    Written by every save from the admin that changes the title, standfirst or body, and by
+    a restore; the first such save of an older post also keeps the version it replaces.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=200)
+    standfirst = models.TextField(blank=True)
+    body = models.TextField()
+    author_of_change = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Not auto_now_add: the version kept from before revisions existed has its own date.
+    created_at = models.DateTimeField(default=timezone.now)
+    # What this version changed from the one before it, worked out once on save.
+    summary = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["post", "-created_at"], name="post_revision_idx")]
+
+    def __str__(self):
+        when = date_format(timezone.localtime(self.created_at), "j M Y, H:i T")
+        return f"“{self.title}”, {when}"
+
+    def get_absolute_url(self):
+        return reverse("admin:blog_post_revision", args=[self.post_id, self.pk])
