@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from . import revisions, workflow
 from .admin_revisions import PostRevisionsAdmin
+from .editor import PostBodyWidget, with_csp_nonce
 from .media_preview import render_preview
 from .models import Author, MediaEmbed, Post, Tag
 from .permissions import edits_all_posts, may_edit, sees_all_posts
@@ -66,6 +67,9 @@ class PostForm(forms.ModelForm):
 
     state = workflow.DRAFT
     action = "draft"
+
+    class Meta:
+        widgets = {"body": PostBodyWidget()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,6 +213,7 @@ class PostAdmin(PostRevisionsAdmin, SanitiserFeedback, admin.ModelAdmin):
         state = workflow.DRAFT if obj is None else workflow.state_of(obj)
         context["workflow_buttons"] = workflow.BUTTONS[state]
         context["workflow_field"] = workflow.ACTION_FIELD
+        context["media"] = with_csp_nonce(context["media"], request)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def construct_change_message(self, request, form, formsets, add=False):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from devtools.pgcluster import Cluster
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "axes",
     "csp",
+    "django_prose_editor",
     "procrastinate.contrib.django",
     "blog",
     "comments",
@@ -203,12 +205,13 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): the site's own scripts and styles only, no inline code;
 # images also from any HTTPS host (authors hot-link them); frames only from the video players
-# blog/embeds.py builds (a test keeps the two in step).
+# blog/embeds.py builds (a test keeps the two in step). Inline scripts only with the request's
+# nonce, which only the post editor's import map uses (blog/editor.py); other pages get none.
 VIDEO_PLAYER_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "https:"],
         "frame-src": VIDEO_PLAYER_ORIGINS,

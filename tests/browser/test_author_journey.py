@@ -25,7 +25,7 @@ def test_author_drafts_previews_and_publishes_a_post_with_a_video(page, make_aut
     page.locator("#id_title").blur()  # as leaving the field does: the admin then fills the slug
     expect(page.locator("#id_slug")).to_have_value(SLUG)  # filled in from the title
     page.locator("#id_standfirst").fill("Buses are fast when nothing is in their way.")
-    page.locator("#id_body").fill("<p>Paint is cheap. Time is not.</p>")
+    page.get_by_role("textbox", name="Body").fill("Paint is cheap. Time is not.")
     expect(page.locator("#id_slug")).to_have_value(SLUG)  # and only from the title
     expect(page.locator(".field-publishing_state")).to_contain_text("Draft")
 
