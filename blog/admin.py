@@ -147,10 +147,7 @@ class PostAdmin(PostRevisionsAdmin, SanitiserFeedback, admin.ModelAdmin):
 
     @admin.display(description="Status")
     def publishing_state(self, post):
-        state = workflow.state_of(post)
-        if state == workflow.DRAFT or post.published_at is None:
-            return workflow.STATE_LABELS[state]
-        return f"{workflow.STATE_LABELS[state]}, {workflow.long_time(post.published_at)}"
+        return workflow.describe(post, in_words=True)
 
     @admin.display(description="On the site")
     def preview_link(self, post):

@@ -10,9 +10,9 @@ from difflib import SequenceMatcher
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from .models import Post, PostRevision
+from .workflow import local_time
 
 FIELDS = ("title", "standfirst", "body")
 WORDS = re.compile(r"\s+|[^\s]+")
@@ -56,7 +56,7 @@ def describe_change(before, after):
 
 def when(revision):
     """A revision's time in words ("3 December 2026, 08:00 CET")."""
-    return date_format(timezone.localtime(revision.created_at), "j F Y, H:i T")
+    return local_time(revision.created_at, "j F Y, H:i T")
 
 
 def record(post, user, before=None, before_at=None, note=""):

@@ -91,12 +91,14 @@ def long_time(moment):
     return f"{local_time(moment, 'j F Y, H:i')} {settings.TIME_ZONE}"
 
 
-def describe(post):
-    """The state in the post list: "Draft", "Scheduled, 3 Dec 2026, 08:00 CET"..."""
+def describe(post, in_words=False):
+    """The state, as the post list says it ("Draft", "Scheduled, 3 Dec 2026, 08:00 CET"), or
+    ``in_words`` as the post's form does ("Scheduled, 3 December 2026, 08:00 Europe/Berlin")."""
     state = state_of(post)
     if post.published_at is None or state == DRAFT:
         return STATE_LABELS[state]
-    return f"{STATE_LABELS[state]}, {local_time(post.published_at)}"
+    moment = long_time if in_words else local_time
+    return f"{STATE_LABELS[state]}, {moment(post.published_at)}"
 
 
 def outcome(post, action):

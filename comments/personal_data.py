@@ -54,6 +54,9 @@ def comments_of(email):
     return Comment.objects.filter(comments_q(email))
 
 
+NAMES_SHOWN = 5
+
+
 def at_a_glance(email):
     """What the confirmation of an erasure says about one address: how many comments on how
     many posts, the names they were signed with, and the accounts that have the address."""
@@ -65,9 +68,6 @@ def at_a_glance(email):
         "names": list(comments.values_list("author_name", flat=True).distinct()[:NAMES_SHOWN]),
         "accounts": list(accounts(email).values_list("username", flat=True)),
     }
-
-
-NAMES_SHOWN = 5
 
 
 def erased_fields(replace_text):
