@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import revisions, workflow
+from .admin_images import ImageAdmin  # noqa: F401  (registers the image library)
 from .admin_revisions import PostRevisionsAdmin
 from .editor import PostBodyWidget, with_csp_nonce
 from .media_preview import render_preview

@@ -1,14 +1,21 @@
+import os
+import re
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 
+from . import images
 from .embeds import parse_media_url, validate_media_url
 from .permissions import sees_all_posts
 from .sanitize import sanitize_article_html
@@ -48,6 +55,160 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:tag", kwargs={"slug": self.slug})
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """One stored size of an image: where it is and how many pixels wide and high."""
+
+    url: str
+    width: int
+    height: int
+
+
+class ImageManager(models.Manager):
+    # How an article's HTML refers to a library image: the editor's data-file attribute.
+    REFERENCE = re.compile(r"""\bdata-file\s*=\s*["']?(\d{1,18})\b""")
+
+    def attributes_in(self, html):
+        """The ``<img>`` attributes of the library images ``html`` refers to, by id (one
+        query, none when it refers to none), at the width of the article's column."""
+        ids = {int(found) for found in self.REFERENCE.findall(html or "")}
+        if not ids:
+            return {}
+        return {
+            str(image.pk): image.img_attributes(images.COLUMN_SIZES)
+            for image in self.filter(pk__in=ids)
+        }
+
+    def upload(self, upload, prepared=None, **fields):
+        """A new image of ``upload`` with ``fields`` (alt text…); see ``Image.save_upload``."""
+        image = self.model(**fields)
+        image.save_upload(upload, prepared)
+        return image
+
+
+class Image(models.Model):
+    """A picture uploaded for posts: the kept original (metadata removed, scaled down to
+    ``BLOG_IMAGE_MAX_WIDTH``) and smaller copies, so pages offer each screen a fitting size.
+
+    Files go through Django's storage API (``STORAGES["default"]``). A deleted image's files
+    are removed by a queued job (``blog/tasks.py``) once the deletion is committed.
+    """
+
+    FOLDER = "images/%Y/%m/"
+
+    file = models.ImageField(upload_to=FOLDER, max_length=255, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    # The smaller copies' file names by width ({"480": "images/2026/11/bridge-480w.jpg"}).
+    copies = models.JSONField(default=dict, editable=False)
+    original_name = models.CharField("file name", max_length=255, editable=False)
+    alt = models.CharField(
+        "alternative text",
+        max_length=300,
+        help_text="What the picture shows, for readers who cannot see it (read aloud by "
+        "screen readers, shown when it does not load).",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(
+        max_length=200, blank=True, help_text='Who made it, e.g. "Photo: Jane Doe / CC BY 4.0".'
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ImageManager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["-uploaded_at", "-id"], name="image_uploaded_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt=""), name="image_has_alt"),
+            models.CheckConstraint(condition=Q(width__gt=0, height__gt=0), name="image_has_size"),
+        ]
+
+    def __str__(self):
+        return self.alt or self.original_name
+
+    def get_absolute_url(self):
+        return self.file.url
+
+    def save_upload(self, upload, prepared=None):
+        """Store ``upload`` (``prepared`` by ``blog.images.prepare`` unless given) and its
+        smaller copies through the storage API, then save this new image.
+
+        Raises ``ValidationError`` for a file that is no acceptable picture. Files written
+        before a failure are deleted again, so a refused upload leaves nothing behind.
+        """
+        prepared = prepared or images.prepare(upload)
+        storage = self._meta.get_field("file").storage
+        stem = slugify(os.path.splitext(os.path.basename(upload.name))[0])[:80] or "image"
+        self.file.name = None
+        self.copies = {}
+        try:
+            self.file.name = storage.save(
+                timezone.now().strftime(self.FOLDER) + stem + prepared.extension,
+                ContentFile(prepared.original.content),
+            )
+            base, extension = os.path.splitext(self.file.name)
+            for width, copy in prepared.copies.items():
+                self.copies[str(width)] = storage.save(
+                    f"{base}-{width}w{extension}", ContentFile(copy.content)
+                )
+            self.width, self.height = prepared.original.width, prepared.original.height
+            self.original_name = os.path.basename(upload.name)[:255]
+            self.save()
+        except BaseException:
+            for name in self.file_names():
+                storage.delete(name)
+            raise
+
+    @cached_property
+    def sources(self):
+        """Every stored size, narrowest first; the original is the widest."""
+        storage = self.file.storage
+        copies = [
+            ImageSource(storage.url(name), int(width), round(self.height * int(width) / self.width))
+            for width, name in self.copies.items()
+        ]
+        original = ImageSource(self.file.url, self.width, self.height)
+        return sorted([*copies, original], key=lambda source: source.width)
+
+    def source_for(self, width):
+        """The narrowest stored size at least ``width`` pixels wide (else the widest)."""
+        return next((s for s in self.sources if s.width >= width), self.sources[-1])
+
+    def file_names(self):
+        return [name for name in [self.file.name, *self.copies.values()] if name]
+
+    def img_attributes(self, sizes, loading="lazy"):
+        """The ``<img>`` attributes that let the browser pick a size and keep its space.
+
+        ``sizes`` says how wide the image is shown (CSS lengths, e.g. "(min-width: 42rem)
+        38rem, 100vw"); ``loading`` is "lazy" below the fold, "eager" for the page's lead
+        image (which is then also fetched first).
+        """
+        fallback = self.source_for(800)
+        attributes = {
+            "src": fallback.url,
+            "srcset": ", ".join(f"{s.url} {s.width}w" for s in self.sources),
+            "sizes": sizes,
+            "width": str(fallback.width),
+            "height": str(fallback.height),
+            "alt": self.alt,
+            "loading": loading,
+            "decoding": "async",
+        }
+        if loading == "eager":
+            attributes["fetchpriority"] = "high"
+        return attributes
 
 
 class PostQuerySet(models.QuerySet):
@@ -91,7 +252,11 @@ class PostQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of posts shows, at a fixed number of queries."""
-        return self.select_related("author").prefetch_related("tags").with_comment_counts()
+        return (
+            self.select_related("author", "featured_image")
+            .prefetch_related("tags")
+            .with_comment_counts()
+        )
 
     def with_comment_counts(self):
         """Approved (public) and pending comment counts, in the same query.
@@ -142,6 +307,14 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    featured_image = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="featured_in",
+        help_text="Shown above the post, beside it in lists, and when the post is shared.",
+    )
     # Written by the database's triggers (blog/search_index.py), never by Python.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -177,7 +350,7 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_article_html(self.body)
+        self.body = sanitize_article_html(self.body, Image.objects.attributes_in(self.body))
         self.clean()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "slug" not in update_fields:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import bleach
 from bleach import html5lib_shim
 from bleach.sanitizer import BleachSanitizerFilter
+from django.conf import settings
 
 ARTICLE_TAGS = frozenset(
     {
@@ -35,8 +36,42 @@ URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 IGNORED_IN_SCHEME = re.compile(r"[`\x00-\x20\x7f-\xa0\s]+")
 
 
+# What an <img> may say besides its address, and the values each may take (None: any).
+IMAGE_ATTRIBUTES = {
+    "alt": None,
+    "title": None,
+    "width": re.compile(r"\d{1,5}"),
+    "height": re.compile(r"\d{1,5}"),
+    "sizes": re.compile(r"[\w\s().,:%+*/-]{1,300}"),
+    "loading": re.compile(r"lazy|eager"),
+    "decoding": re.compile(r"async|auto|sync"),
+    "fetchpriority": re.compile(r"high|low|auto"),
+    # The editor's reference to an image of the site's library (blog.models.Image).
+    "data-file": re.compile(r"\d{1,18}"),
+}
+# The editor's figure marks itself with these classes; they are kept, no others.
+KNOWN_CLASSES = {"figure": "figure", "figcaption": "figure-caption"}
+
+
 def _is_web_url(value):
     return urlsplit(value.strip()).scheme.lower() in {"http", "https"}
+
+
+def _is_image_url(value):
+    """A web address, or a path to the site's own uploads (MEDIA_URL)."""
+    media = settings.MEDIA_URL
+    if media.startswith("/") and value.startswith(media) and not value.startswith("//"):
+        return True
+    return _is_web_url(value)
+
+
+def _is_srcset(value):
+    """Candidates of web or upload addresses with a width or density: "a.jpg 480w, b.jpg 2x"."""
+    candidates = [c.split() for c in value.split(",")]
+    return all(
+        len(c) == 2 and _is_image_url(c[0]) and re.fullmatch(r"\d+w|\d+(\.\d+)?x", c[1])
+        for c in candidates
+    )
 
 
 def _article_attribute_allowed(tag, name, value):
@@ -44,8 +79,15 @@ def _article_attribute_allowed(tag, name, value):
         return name in {"href", "title"}
     if tag == "img":
         if name == "src":
-            return _is_web_url(value)
-        return name in {"alt", "title", "width", "height"}
+            return _is_image_url(value)
+        if name == "srcset":
+            return _is_srcset(value)
+        if name not in IMAGE_ATTRIBUTES:
+            return False
+        pattern = IMAGE_ATTRIBUTES[name]
+        return pattern is None or bool(pattern.fullmatch(value))
+    if name == "class":
+        return KNOWN_CLASSES.get(tag) == value
     if tag in {"abbr", "q", "blockquote"}:
         return name in {"title", "cite"}
     if tag == "ol":
@@ -104,7 +146,22 @@ class _ReportingFilter(BleachSanitizerFilter):
         return token
 
 
-def _sanitize(text):
+def _with_image_sizes(tokens, images):
+    """``<img>`` tokens made responsive: an image of the site's library (``images`` maps its id
+    to its attributes) gets its sizes and dimensions; every image loads lazily."""
+    for token in tokens:
+        if token.get("name") == "img" and token["type"] in {"StartTag", "EmptyTag"}:
+            data = token["data"]
+            attributes = images.get(data.get((None, "data-file")), {})
+            if data.get((None, "alt")):  # the author's words for this use of the picture
+                attributes = {k: v for k, v in attributes.items() if k != "alt"}
+            data.update({(None, name): value for name, value in attributes.items()})
+            data.setdefault((None, "loading"), "lazy")
+            data.setdefault((None, "decoding"), "async")
+        yield token
+
+
+def _sanitize(text, images=None):
     """The article's safe HTML, and what was removed from it (a list of descriptions)."""
     if not text:
         return "", []
@@ -128,13 +185,17 @@ def _sanitize(text):
         strip_disallowed_tags=True,
         strip_html_comments=True,
     )
-    clean = cleaner.serializer.render(filtered)
+    clean = cleaner.serializer.render(_with_image_sizes(filtered, images or {}))
     return focusable_code_blocks(clean), list(filtered.removed)
 
 
-def sanitize_article_html(text):
-    """Keep the markup an article needs; scripts, styles and embedded objects go whole."""
-    return _sanitize(text)[0]
+def sanitize_article_html(text, images=None):
+    """Keep the markup an article needs; scripts, styles and embedded objects go whole.
+
+    ``images`` maps the ids of library images the text refers to (``data-file``) to their
+    ``<img>`` attributes (``Image.img_attributes``), which replace what the text says.
+    """
+    return _sanitize(text, images)[0]
 
 
 def removed_markup(text):

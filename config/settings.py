@@ -178,8 +178,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded images go through Django's storage API: local files under MEDIA_ROOT by default;
+# in production, object storage through django-storages (README: "Images in production").
+MEDIA_URL = env("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Django itself answers MEDIA_URL (fine for a small site); off when a web server or object
+# storage serves the files.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env("MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("MEDIA_STORAGE_OPTIONS", default={}),
+    },
     # Hashed, compressed files served by whitenoise (run collectstatic when deploying).
     "staticfiles": {
         "BACKEND": env(
@@ -276,6 +286,13 @@ SITE_DESCRIPTION = env(
 SITE_URL = env("SITE_URL", default="")
 
 BLOG_POSTS_PER_PAGE = env.int("BLOG_POSTS_PER_PAGE", default=10)
+# Image uploads (blog/images.py): the largest file and picture taken (a larger picture is
+# refused before it is decoded, so a decompression bomb costs nothing), the width the kept
+# original is scaled down to, and the widths of the smaller copies pages offer in `srcset`.
+BLOG_IMAGE_MAX_BYTES = env.int("BLOG_IMAGE_MAX_BYTES", default=15 * 1024 * 1024)
+BLOG_IMAGE_MAX_PIXELS = env.int("BLOG_IMAGE_MAX_PIXELS", default=50_000_000)
+BLOG_IMAGE_MAX_WIDTH = env.int("BLOG_IMAGE_MAX_WIDTH", default=2560)
+BLOG_IMAGE_WIDTHS = env.list("BLOG_IMAGE_WIDTHS", cast=int, default=[480, 800, 1200, 1600])
 # PostgreSQL's text search configuration for /search/ (the blog's language: stemming, stop
 # words); after changing it, run `manage.py rebuild_search_index`.
 SEARCH_CONFIG = env.str("SEARCH_CONFIG", default="english")

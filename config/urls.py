@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from blog.media_preview import media_preview
 from blog.sitemaps import sitemaps
@@ -23,3 +25,11 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]
+
+# Uploaded images, when no web server or object storage answers MEDIA_URL (SERVE_MEDIA).
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns.insert(
+        0,
+        re_path(rf"^{prefix}/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    )

@@ -100,6 +100,7 @@ def post_change_form():
             "author": post.author_id,
             "standfirst": post.standfirst,
             "body": post.body,
+            "featured_image": post.featured_image_id or "",
             "published_at_0": published_at.strftime("%Y-%m-%d") if published_at else "",
             "published_at_1": published_at.strftime("%H:%M:%S") if published_at else "",
             "media-TOTAL_FORMS": "0",
@@ -267,6 +268,17 @@ def _fresh_cache(request):
     request.getfixturevalue("django_db_setup")
     with request.getfixturevalue("django_db_blocker").unblock():
         cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root():
+    """Uploads go to a throwaway folder, never the project's media/."""
+    from django.test.utils import override_settings
+
+    root = tempfile.mkdtemp(prefix="blog-test-media-")
+    with override_settings(MEDIA_ROOT=root):
+        yield root
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,8 @@ KEPT = [
     '<a href="mailto:ed@example.org">mail</a>',
     "<em>em</em> <strong>strong</strong>",
     '<blockquote cite="https://example.org">quote</blockquote>',
-    '<figure><img src="https://example.org/a.jpg" alt="Street"><figcaption>C</figcaption></figure>',
+    '<figure><img src="https://example.org/a.jpg" alt="Street" loading="lazy" decoding="async">'
+    "<figcaption>C</figcaption></figure>",
 ]
 
 

@@ -1,0 +1,141 @@
+"""The image library in the admin: upload (checked and prepared by ``blog/images.py``),
+describe, and pick an image for a post's body from the editor (``ImagePicker``)."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from . import images
+from .models import Image, Post
+from .permissions import edits_all_posts
+
+
+def upload_help():
+    return (
+        f"A JPEG, PNG or WebP picture of up to {filesizeformat(settings.BLOG_IMAGE_MAX_BYTES)} "
+        f"and {settings.BLOG_IMAGE_MAX_PIXELS / 1e6:g} megapixels. The camera's location and "
+        "other details stored in the file are removed; smaller copies are made for small "
+        "screens."
+    )
+
+
+class ImageUploadForm(forms.ModelForm):
+    """A new image: the file, checked here (so a refusal is shown beside the field), and
+    what it shows."""
+
+    upload = forms.FileField(
+        label="Picture",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(images.CONTENT_TYPES)}),
+    )
+
+    class Meta:
+        model = Image
+        fields = ["upload", "alt", "caption", "credit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = upload_help()
+        self.prepared = None
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        self.prepared = images.prepare(upload)
+        return upload
+
+
+class ImageChangeForm(forms.ModelForm):
+    """An uploaded image's words; its picture stays (posts show its files)."""
+
+    class Meta:
+        model = Image
+        fields = ["alt", "caption", "credit"]
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "alt", "dimensions", "uploaded_by", "uploaded_at"]
+    list_display_links = ["thumbnail", "alt"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["alt", "caption", "credit", "original_name"]
+    date_hierarchy = "uploaded_at"
+    readonly_fields = ["preview", "dimensions", "sizes", "original_name", "used_in"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = ImageChangeForm if obj else ImageUploadForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["upload", "alt", "caption", "credit"]
+        return ["preview", "alt", "caption", "credit", "original_name", "sizes", "used_in"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+        else:
+            obj.uploaded_by = request.user
+            obj.save_upload(form.cleaned_data["upload"], form.prepared)
+
+    @admin.display(description="Picture")
+    def thumbnail(self, image):
+        return format_html(
+            '<img class="image-thumbnail" src="{}" width="{}" height="{}" alt="" loading="lazy">',
+            image.sources[0].url,
+            128,
+            round(128 * image.height / image.width),
+        )
+
+    @admin.display(description="Picture")
+    def preview(self, image):
+        source = image.source_for(800)
+        return format_html(
+            '<img class="image-preview" src="{}" width="{}" height="{}" alt="{}">',
+            source.url,
+            source.width,
+            source.height,
+            image.alt,
+        )
+
+    @admin.display(description="Size")
+    def dimensions(self, image):
+        return f"{image.width} × {image.height}"
+
+    @admin.display(description="Stored sizes")
+    def sizes(self, image):
+        return format_html_join(
+            ", ", '<a href="{}">{} px wide</a>', ((s.url, s.width) for s in image.sources)
+        )
+
+    @admin.display(description="Used in")
+    def used_in(self, image):
+        reference = f'data-file="{image.pk}"'
+        posts = Post.objects.filter(Q(featured_image=image) | Q(body__contains=reference))
+        posts = posts.only("title").order_by("title")
+        if not posts:
+            return "No post yet."
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:blog_post_change", args=[p.pk]), p.title) for p in posts),
+        )
+
+    # Every author sees the whole library (to reuse a picture); each changes only their own.
+    def _is_own(self, request, image):
+        return image.uploaded_by_id == request.user.pk
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or edits_all_posts(request.user) or self._is_own(request, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or edits_all_posts(request.user) or self._is_own(request, obj)
+        )
+
+    class Media:
+        css = {"all": ["css/image_admin.css"]}
