@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import revisions, workflow
-from .admin_images import ImageAdmin  # noqa: F401  (registers the image library)
+from .admin_images import thumbnail
 from .admin_revisions import PostRevisionsAdmin
 from .editor import PostBodyWidget, with_csp_nonce
 from .media_preview import render_preview
-from .models import Author, MediaEmbed, Post, Tag
+from .models import Author, Image, MediaEmbed, Post, Tag
 from .permissions import edits_all_posts, may_edit, sees_all_posts
-from .sanitize import removed_markup
+from .sanitize import images_without_alt, removed_markup, sanitize_article_html
 
 
 class MediaEmbedInline(admin.StackedInline):
@@ -71,6 +71,19 @@ class PostForm(forms.ModelForm):
 
     class Meta:
         widgets = {"body": PostBodyWidget()}
+
+    def clean_body(self):
+        """Every picture in the body needs alternative text (a library image has its own)."""
+        body = self.cleaned_data["body"]
+        safe = sanitize_article_html(body, Image.objects.attributes_in(body))
+        if missing := images_without_alt(safe):
+            raise ValidationError(
+                "Describe each picture for readers who cannot see it: select it, press the "
+                "image button and fill in its alternative text. Missing for: %(images)s.",
+                params={"images": ", ".join(missing)},
+                code="image_without_alt",
+            )
+        return body
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,10 +148,11 @@ class PostAdmin(PostRevisionsAdmin, SanitiserFeedback, admin.ModelAdmin):
     search_fields = ["title", "standfirst", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["tags"]
+    autocomplete_fields = ["tags", "featured_image"]
     inlines = [MediaEmbedInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "standfirst", "body", "tags"]}),
+        ("Featured image", {"fields": ["featured_image", "featured_preview"]}),
         ("Publishing", {"fields": ["publishing_state", "published_at"]}),
     ]
 
@@ -149,6 +163,12 @@ class PostAdmin(PostRevisionsAdmin, SanitiserFeedback, admin.ModelAdmin):
     @admin.display(description="Status")
     def publishing_state(self, post):
         return workflow.describe(post, in_words=True)
+
+    @admin.display(description="Shown as")
+    def featured_preview(self, post):
+        if post.featured_image is None:
+            return "No featured image: choose one above, or upload one with the + button."
+        return thumbnail(post.featured_image)
 
     @admin.display(description="On the site")
     def preview_link(self, post):
@@ -197,7 +217,11 @@ class PostAdmin(PostRevisionsAdmin, SanitiserFeedback, admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), "publishing_state"]
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            "publishing_state",
+            "featured_preview",
+        ]
         return fields if edits_all_posts(request.user) else [*fields, "author"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

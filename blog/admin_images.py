@@ -1,17 +1,28 @@
 """The image library in the admin: upload (checked and prepared by ``blog/images.py``),
-describe, and pick an image for a post's body from the editor (``ImagePicker``)."""
+describe, and pick an image for a post's body from the editor (``ImageAdmin.picker_view``)."""
+
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from . import images
 from .models import Image, Post
 from .permissions import edits_all_posts
+
+# The editor's file-browser protocol (django-prose-editor's Figure speaks CKEditor's): the
+# picker is opened with this parameter and calls the editor back with its value.
+CALLBACK = "CKEditorFuncNum"
+PICKER_PAGE_SIZE = 24
 
 
 def upload_help():
@@ -20,6 +31,17 @@ def upload_help():
         f"and {settings.BLOG_IMAGE_MAX_PIXELS / 1e6:g} megapixels. The camera's location and "
         "other details stored in the file are removed; smaller copies are made for small "
         "screens."
+    )
+
+
+def thumbnail(image):
+    """A small picture of ``image`` for lists and forms (its alt text is shown beside it)."""
+    source = image.sources[0]
+    return format_html(
+        '<img class="image-thumbnail" src="{}" width="{}" height="{}" alt="" loading="lazy">',
+        source.url,
+        source.width,
+        source.height,
     )
 
 
@@ -71,7 +93,16 @@ class ImageAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["upload", "alt", "caption", "credit"]
-        return ["preview", "alt", "caption", "credit", "original_name", "sizes", "used_in"]
+        return [
+            "preview",
+            "alt",
+            "caption",
+            "credit",
+            "original_name",
+            "dimensions",
+            "sizes",
+            "used_in",
+        ]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -82,16 +113,11 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Picture")
     def thumbnail(self, image):
-        return format_html(
-            '<img class="image-thumbnail" src="{}" width="{}" height="{}" alt="" loading="lazy">',
-            image.sources[0].url,
-            128,
-            round(128 * image.height / image.width),
-        )
+        return thumbnail(image)
 
     @admin.display(description="Picture")
     def preview(self, image):
-        source = image.source_for(800)
+        source = image.default_source
         return format_html(
             '<img class="image-preview" src="{}" width="{}" height="{}" alt="{}">',
             source.url,
@@ -122,6 +148,43 @@ class ImageAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>',
             ((reverse("admin:blog_post_change", args=[p.pk]), p.title) for p in posts),
         )
+
+    def get_urls(self):
+        picker = path(
+            "picker/", self.admin_site.admin_view(self.picker_view), name="blog_image_picker"
+        )
+        return [picker, *super().get_urls()]
+
+    def picker_view(self, request):
+        """The editor's Image button opens this in a window: choose an image of the library,
+        or upload one, and "Insert" hands it to the editor (static/js/image_picker.js)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        may_upload = self.has_add_permission(request)
+        form = ImageUploadForm(request.POST or None, request.FILES or None) if may_upload else None
+        if request.method == "POST":
+            if form is None:
+                raise PermissionDenied
+            if form.is_valid():
+                self.save_model(request, form.instance, form, change=False)
+                self.log_addition(request, form.instance, [{"added": {}}])
+                query = {CALLBACK: request.POST.get(CALLBACK, ""), "chosen": form.instance.pk}
+                return redirect(f"{reverse('admin:blog_image_picker')}?{urlencode(query)}")
+        search = request.GET.get("q", "").strip()
+        found, _ = self.get_search_results(request, Image.objects.all(), search)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Insert an image",
+            "is_popup": True,
+            "opts": self.opts,
+            "form": form,
+            "search": search,
+            "page": Paginator(found, PICKER_PAGE_SIZE).get_page(request.GET.get("page")),
+            "chosen": request.GET.get("chosen", ""),
+            "callback": request.GET.get(CALLBACK) or request.POST.get(CALLBACK, ""),
+            "callback_field": CALLBACK,
+        }
+        return TemplateResponse(request, "admin/blog/image/picker.html", context)
 
     # Every author sees the whole library (to reuse a picture); each changes only their own.
     def _is_own(self, request, image):

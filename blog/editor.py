@@ -6,6 +6,7 @@ they find one another through an inline import map, which the strict CSP admits 
 request's nonce: ``with_csp_nonce`` gives the form's media that nonce.
 """
 
+from django.urls import reverse_lazy
 from django_prose_editor.widgets import (
     AdminProseEditorWidget,
     prose_editor_admin_media,
@@ -13,8 +14,14 @@ from django_prose_editor.widgets import (
 )
 from js_asset import Media, Script
 
-# Only what ARTICLE_TAGS keeps, so nothing the toolbar makes is removed at save.
+# Only what ARTICLE_TAGS keeps, so nothing the toolbar makes is removed at save. The image
+# button inserts a figure; its "Browse..." opens the image library's picker (an upload there
+# is checked and resized like any other), and the body's sanitising at save gives each
+# library image its srcset and dimensions (blog.sanitize, blog.models.ImageManager).
 EXTENSIONS = {
+    "Figure": {"pickerUrl": reverse_lazy("admin:blog_image_picker")},
+    "Caption": True,
+    "Image": True,
     "Heading": {"levels": [2, 3, 4]},
     "Bold": True,
     "Italic": True,

@@ -75,6 +75,17 @@ def _open(upload):
         warnings.simplefilter("error", Pillow.DecompressionBombWarning)
         try:
             picture = Pillow.open(upload, formats=list(FORMATS))
+            if picture.width * picture.height > settings.BLOG_IMAGE_MAX_PIXELS:
+                raise _too_many_pixels(picture)
+            if getattr(picture, "n_frames", 1) > 1:
+                raise ValidationError(
+                    "Animated pictures are not supported: upload a still picture.",
+                    code="animated",
+                )
+            picture.load()
+            upright = ImageOps.exif_transpose(picture)
+        except ValidationError:
+            raise
         except UnidentifiedImageError:
             raise ValidationError(
                 f"This file is not {ACCEPTED}. Upload a photo or drawing saved as JPEG, "
@@ -83,22 +94,12 @@ def _open(upload):
             ) from None
         except (Pillow.DecompressionBombError, Pillow.DecompressionBombWarning):
             raise _too_many_pixels(None) from None
-        if picture.width * picture.height > settings.BLOG_IMAGE_MAX_PIXELS:
-            raise _too_many_pixels(picture)
-        if getattr(picture, "n_frames", 1) > 1:
-            raise ValidationError(
-                "Animated pictures are not supported: upload a still picture.",
-                code="animated",
-            )
-        try:
-            picture.load()
-        except (OSError, SyntaxError, ValueError):
+        except Exception:  # a damaged file makes Pillow's decoders raise all sorts of errors
             raise ValidationError(
                 "This picture is damaged or incomplete. Open it on your computer, save it "
                 "again, and upload the new file.",
                 code="broken",
             ) from None
-    upright = ImageOps.exif_transpose(picture)
     upright.format = picture.format
     return upright
 

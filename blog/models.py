@@ -185,6 +185,11 @@ class Image(models.Model):
         """The narrowest stored size at least ``width`` pixels wide (else the widest)."""
         return next((s for s in self.sources if s.width >= width), self.sources[-1])
 
+    @property
+    def default_source(self):
+        """The size a browser that reads no ``srcset`` shows, and the editor inserts."""
+        return self.source_for(800)
+
     def file_names(self):
         return [name for name in [self.file.name, *self.copies.values()] if name]
 
@@ -195,7 +200,7 @@ class Image(models.Model):
         38rem, 100vw"); ``loading`` is "lazy" below the fold, "eager" for the page's lead
         image (which is then also fetched first).
         """
-        fallback = self.source_for(800)
+        fallback = self.default_source
         attributes = {
             "src": fallback.url,
             "srcset": ", ".join(f"{s.url} {s.width}w" for s in self.sources),

@@ -31,6 +31,8 @@ REMOVED_WITH_CONTENT = frozenset(
         "noscript", "template", "svg", "math", "textarea", "select",
     }
 )  # fmt: skip
+# An <img> in sanitised HTML (its serializer escapes "<" and ">" inside attribute values).
+IMAGE_TAG = re.compile(r"<img\s[^>]*>")
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 # What browsers ignore in a URL's scheme (bleach normalises the same way before checking it).
 IGNORED_IN_SCHEME = re.compile(r"[`\x00-\x20\x7f-\xa0\s]+")
@@ -202,3 +204,13 @@ def removed_markup(text):
     """What sanitising takes out of ``text``, as an author would read it: ``["<script> (with
     its content)", "onclick attributes", "javascript: links"]``; empty when nothing."""
     return _sanitize(text)[1]
+
+
+def images_without_alt(safe_html):
+    """The addresses of the pictures in sanitised HTML that have no alternative text."""
+    missing = []
+    for tag in IMAGE_TAG.findall(safe_html):
+        if not re.search(r'\salt="[^"]', tag):
+            src = re.search(r'\ssrc="([^"]*)"', tag)
+            missing.append(html.unescape(src[1]) if src else "an image with no address")
+    return missing

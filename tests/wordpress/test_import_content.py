@@ -23,8 +23,8 @@ def test_html_that_has_its_paragraphs_comes_back_unchanged(import_body):
     body = (
         '<h2>Title</h2>\n<p>One line\nand a <a href="https://example.org/">link</a>.</p>\n\n'
         '<blockquote><p>Quoted</p></blockquote>\n<pre tabindex="0">code\n\nmore</pre>\n'
-        '<figure><img src="https://example.org/a.png" alt="A"><figcaption>A</figcaption>'
-        "</figure>"
+        '<figure><img src="https://example.org/a.png" alt="A" loading="lazy" decoding="async">'
+        "<figcaption>A</figcaption></figure>"
     )
     post, _ = import_body(body)
     assert post.body == body
@@ -77,7 +77,7 @@ def test_a_caption_given_as_an_attribute(import_body):
         'alt="B">[/caption]'
     )
     assert post.body == (
-        '<figure><img src="https://example.org/b.png" alt="B">'
+        '<figure><img src="https://example.org/b.png" alt="B" loading="lazy" decoding="async">'
         "<figcaption>Old &amp; style</figcaption></figure>"
     )
 

@@ -145,7 +145,7 @@ def test_body_gets_paragraphs_figures_and_is_sanitised(imported):
     assert "<p>First paragraph of the first post.<br>\nIt continues on a second line.</p>" in body
     assert (
         '<figure><img src="https://old.example.org/wp-content/uploads/harbour.jpg" '
-        'alt="The harbour" width="300" height="200">'
+        'alt="The harbour" width="300" height="200" loading="lazy" decoding="async">'
         "<figcaption>The harbour at dawn</figcaption></figure>"
     ) in body
     assert "<ul>\n<li>One</li>\n<li>Two</li>\n</ul>" in body
