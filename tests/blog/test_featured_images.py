@@ -2,14 +2,17 @@
 previews (Open Graph, Twitter cards) other sites draw of it."""
 
 from html.parser import HTMLParser
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blog.images import COLUMN_SIZES
-from blog.models import Post, Tag
+from blog.models import Image, Post, Tag
 from blog.templatetags.images import LISTING_SIZES
+from demo import data as demo_data
 
 READER_COLD_QUERIES = 7
 
@@ -207,3 +210,20 @@ def test_feed_entry_without_a_picture_is_the_body(client, post, atom):
     """No picture: the entry's content is the body alone."""
     entry = atom(client.get("/feed/")).entries[0]
     assert entry["content"] == Post.objects.get().body
+
+
+@pytest.mark.django_db
+def test_demo_content_leads_posts_with_pictures_once(settings, client):
+    """The demo draws its pictures, leads several posts with them and places one in a body
+    with its srcset; a second run uploads none again."""
+    settings.DEBUG = True
+    call_command("demo_content", stdout=StringIO())
+    call_command("demo_content", stdout=StringIO())
+    assert Image.objects.count() == len(demo_data.PICTURES)
+    assert Post.objects.filter(featured_image__isnull=False).count() >= 4
+    inline = Post.objects.get(slug="notes-from-a-car-free-sunday")
+    assert "srcset=" in inline.body
+    assert 'data-file="' in inline.body
+    settings.DEBUG = False
+    leading = Post.objects.published().filter(featured_image__isnull=False).first()
+    assert 'class="featured-image"' in client.get(leading.get_absolute_url()).content.decode()
