@@ -39,7 +39,11 @@ ALREADY_REPORTED_MESSAGE = "You have already reported this comment: moderators w
 def post_comment(request, slug):
     """Store a comment, or re-render the post with the reader's text and the errors."""
     try:
-        post = Post.objects.published().select_related("discussion", "author").at_slug(slug)
+        post = (
+            Post.objects.published()
+            .select_related("discussion", "author", "featured_image")
+            .at_slug(slug)
+        )
     except Post.DoesNotExist:
         raise Http404("No such post.") from None
     ip = client_ip(request)

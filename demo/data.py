@@ -50,6 +50,43 @@ TAGS = [
     ("Opinion", "opinion"),
 ]
 
+# Pictures drawn by demo/pictures.py (``draw`` names its function), each leading the posts
+# in ``leads``; ``in_body``: shown inside that post's article too, as the editor places one.
+PICTURES = [
+    {
+        "name": "dusk-bridge.jpg",
+        "draw": "dusk_bridge",
+        "alt": "A footbridge arching over a river at dusk, a low orange sun behind it",
+        "caption": "The footbridge an hour before the lamps come on.",
+        "credit": "Illustration: The Margin",
+        "leads": ["a-bridge-nobody-asked-for"],
+    },
+    {
+        "name": "night-bus.jpg",
+        "draw": "night_bus",
+        "alt": "A red bus with lit windows passing dark buildings at night",
+        "caption": "",
+        "credit": "Illustration: The Margin",
+        "leads": ["what-the-night-bus-knows"],
+    },
+    {
+        "name": "green-hills.jpg",
+        "draw": "green_hills",
+        "alt": "Green hills under a pale blue sky and a pale sun",
+        "caption": "What a road sounds like when nobody is driving on it.",
+        "credit": "",
+        "leads": ["cooler-streets-start-with-shade"],
+        "in_body": "notes-from-a-car-free-sunday",
+    },
+    {
+        "name": "staircase.jpg",
+        "draw": "staircase",
+        "alt": "Stone steps climbing diagonally up a sandy wall with a dark handrail",
+        "caption": "Nine steps, one handrail, no ramp.",
+        "credit": "Illustration: The Margin",
+        "leads": ["a-city-of-staircases"],
+    },
+]
 
 # ``who`` of a comment by the post's own author, logged in.
 POST_AUTHOR = (None, "", "")

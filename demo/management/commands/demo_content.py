@@ -2,14 +2,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 
-from blog.models import Author, MediaEmbed, Post, Tag
+from blog.models import Author, Image, MediaEmbed, Post, Tag
 from comments import services
 from comments.models import Comment
 from demo import data as demo_data
+from demo import pictures as demo_pictures
 
 DEMO_PASSWORD = "demo-password"
 ACCOUNTS = [
@@ -32,8 +35,9 @@ class Command(BaseCommand):
             self.create_accounts()
             authors = self.create_authors()
             tags = self.create_tags()
+            pictures = self.create_pictures()
             for entry in demo_data.POSTS:
-                self.create_post(entry, authors, tags)
+                self.create_post(entry, authors, tags, pictures)
         self.stdout.write(self.style.SUCCESS("Demo content is ready. Log in at /admin/ as:"))
         logins = [(username, role) for username, role, _ in ACCOUNTS] + [
             (author["username"], f"author: {author['display_name']}")
@@ -62,6 +66,20 @@ class Command(BaseCommand):
             for name, slug in demo_data.TAGS
         }
 
+    def create_pictures(self):
+        """The demo's pictures in the image library, drawn and uploaded once (by file name)."""
+        pictures = {}
+        for data in demo_data.PICTURES:
+            picture = Image.objects.filter(original_name=data["name"]).first()
+            if picture is None:
+                drawn = getattr(demo_pictures, data["draw"])()
+                picture = Image.objects.upload(
+                    SimpleUploadedFile(data["name"], demo_pictures.jpeg(drawn)),
+                    **{key: data[key] for key in ("alt", "caption", "credit")},
+                )
+            pictures[data["name"]] = picture
+        return pictures
+
     def create_authors(self):
         authors = {}
         for data in demo_data.AUTHORS:
@@ -78,17 +96,19 @@ class Command(BaseCommand):
             )[0]
         return authors
 
-    def create_post(self, entry, authors, tags):
+    def create_post(self, entry, authors, tags, pictures):
         """Create a post once; a later run leaves it (and any edits made to it) alone."""
         if Post.objects.filter(slug=entry["slug"]).exists():
             return
         published_at = timezone.now() - timedelta(days=entry["days_ago"])
+        leading = [p for p in demo_data.PICTURES if entry["slug"] in p["leads"]]
         post = Post.objects.create(
             slug=entry["slug"],
             title=entry["title"],
             author=authors[entry["author"]],
+            featured_image=pictures[leading[0]["name"]] if leading else None,
             standfirst=entry["standfirst"],
-            body=entry["body"],
+            body=self.with_pictures(entry, pictures),
             status=entry["status"],
             published_at=published_at if entry["status"] == Post.Status.PUBLISHED else None,
         )
@@ -100,6 +120,24 @@ class Command(BaseCommand):
             services.close(post, None, "The discussion ran its course.")
         if "inactive_days" in entry:
             services.set_inactive_days(post, entry["inactive_days"], None)
+
+    def with_pictures(self, entry, pictures):
+        """The post's body with the pictures placed in it after its first paragraph, as the
+        editor writes them (``data-file``: the post's save adds their sizes and srcset)."""
+        body = entry["body"]
+        for data in demo_data.PICTURES:
+            if data.get("in_body") == entry["slug"]:
+                picture = pictures[data["name"]]
+                figure = format_html(
+                    '<figure><img src="{}" alt="{}" data-file="{}">'
+                    "<figcaption>{}</figcaption></figure>",
+                    picture.source_for(800).url,
+                    picture.alt,
+                    picture.pk,
+                    picture.caption,
+                )
+                body = body.replace("</p>", f"</p>{figure}", 1)
+        return body
 
     def create_comments(self, post, entries, parent=None):
         for data in entries:
