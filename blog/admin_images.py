@@ -80,7 +80,7 @@ class ImageChangeForm(forms.ModelForm):
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "alt", "dimensions", "uploaded_by", "uploaded_at"]
-    list_display_links = ["thumbnail", "alt"]
+    list_display_links = ["alt"]
     list_select_related = ["uploaded_by"]
     search_fields = ["alt", "caption", "credit", "original_name"]
     date_hierarchy = "uploaded_at"

@@ -266,14 +266,14 @@ def test_a_deleted_image_has_its_files_removed_by_a_queued_job(author_client, au
 
 
 def test_authors_share_the_library_but_change_only_their_own_images(
-    client, author, make_author, django_user_model
+    client, author, make_author, django_user_model, make_image
 ):
     """Every author sees every image (to reuse it); only its uploader or an editor changes it."""
     other = make_author("olga")
-    mine = Image.objects.upload(SimpleUploadedFile("a.jpg", picture(600, 400)), alt="Mine")
+    mine = make_image(600, 400, alt="Mine")
     mine.uploaded_by = author.user
     mine.save()
-    theirs = Image.objects.upload(SimpleUploadedFile("b.jpg", picture(600, 400)), alt="Theirs")
+    theirs = make_image(600, 400, alt="Theirs")
     theirs.uploaded_by = other.user
     theirs.save()
     client.force_login(author.user)
@@ -318,11 +318,9 @@ def test_a_reader_without_image_rights_cannot_upload(staff_client):
 class TestPicker:
     """The window the editor's image button opens: choose or upload, then Insert."""
 
-    def test_it_lists_the_library_with_what_the_editor_needs(self, author_client):
+    def test_it_lists_the_library_with_what_the_editor_needs(self, author_client, make_image):
         """Each image offers its address (the 800 px copy), id, alt text and caption."""
-        image = Image.objects.upload(
-            SimpleUploadedFile("b.jpg", picture()), alt="A bridge", caption="At dusk"
-        )
+        image = make_image(alt="A bridge", caption="At dusk")
 
         page = author_client.get(PICKER_URL, {"CKEditorFuncNum": "-1"}).content.decode()
 
@@ -333,10 +331,10 @@ class TestPicker:
         assert 'data-caption="At dusk"' in page
         assert 'data-callback="-1"' in page
 
-    def test_it_searches_by_words(self, author_client):
+    def test_it_searches_by_words(self, author_client, make_image):
         """The search box finds images by their alt text, caption or file name."""
-        Image.objects.upload(SimpleUploadedFile("b.jpg", picture(600, 400)), alt="A bridge")
-        Image.objects.upload(SimpleUploadedFile("c.jpg", picture(600, 400)), alt="A cat")
+        make_image(600, 400, alt="A bridge")
+        make_image(600, 400, alt="A cat")
 
         page = author_client.get(PICKER_URL, {"q": "cat"}).content.decode()
 
@@ -386,10 +384,10 @@ class TestPostBodyImages:
     """Images inserted in the body from the editor are stored responsive."""
 
     def test_a_library_image_gets_its_sizes_when_the_post_is_saved(
-        self, author_client, make_post, post_change_form
+        self, author_client, make_post, post_change_form, make_image
     ):
         """The editor's figure (address, data-file) is stored with srcset, sizes and size."""
-        image = Image.objects.upload(SimpleUploadedFile("b.jpg", picture()), alt="A bridge")
+        image = make_image(alt="A bridge")
         post = make_post()
         figure = (
             f'<figure class="figure"><img src="{image.default_source.url}" alt="" '
@@ -414,9 +412,9 @@ class TestPostBodyImages:
         page = self_client_page(post)
         assert f'srcset="{srcset}"' in page
 
-    def test_the_authors_alt_text_for_this_use_is_kept(self, author, make_post):
+    def test_the_authors_alt_text_for_this_use_is_kept(self, author, make_post, make_image):
         """Alternative text written in the editor wins over the library's."""
-        image = Image.objects.upload(SimpleUploadedFile("b.jpg", picture()), alt="A bridge")
+        image = make_image(alt="A bridge")
 
         post = make_post()
         post.body = f'<img src="/x.jpg" alt="The old bridge" data-file="{image.pk}">'
@@ -452,9 +450,11 @@ def self_client_page(post):
 class TestFeaturedImageField:
     """The post form chooses a featured image from the library, or uploads one (+)."""
 
-    def test_an_author_sets_a_featured_image(self, author_client, make_post, post_change_form):
+    def test_an_author_sets_a_featured_image(
+        self, author_client, make_post, post_change_form, make_image
+    ):
         """The field takes a library image and the form shows it."""
-        image = Image.objects.upload(SimpleUploadedFile("b.jpg", picture()), alt="A bridge")
+        image = make_image(alt="A bridge")
         post = make_post()
         url = reverse("admin:blog_post_change", args=[post.pk])
 
@@ -467,9 +467,9 @@ class TestFeaturedImageField:
         assert f'src="{image.sources[0].url}"' in page
         assert 'href="/admin/blog/image/add/?_to_field=id&amp;_popup=1"' in page
 
-    def test_the_autocomplete_finds_library_images(self, author_client):
+    def test_the_autocomplete_finds_library_images(self, author_client, make_image):
         """Typing in the field searches the library by words."""
-        image = Image.objects.upload(SimpleUploadedFile("b.jpg", picture()), alt="A bridge")
+        image = make_image(alt="A bridge")
 
         response = author_client.get(
             "/admin/autocomplete/",

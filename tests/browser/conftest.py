@@ -256,6 +256,12 @@ def published_post(make_post, author):
 
 
 @pytest.fixture
+def media_served(settings):
+    """The live server answers MEDIA_URL, so uploaded pictures load."""
+    settings.ROOT_URLCONF = "tests.browser.media_urls"
+
+
+@pytest.fixture
 def log_in():
     """Log a page in through the admin's login form: ``log_in(page, "mara")``."""
     from playwright.sync_api import expect

@@ -2,19 +2,7 @@
 of posts keep their shape, fit a phone and load as designed (eager on the page, lazy in lists)."""
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import include, path, re_path
-from django.views.static import serve
-
-# The live server answers /media/ too (SERVE_MEDIA is off in tests), so pictures really load.
-urlpatterns = [
-    re_path(
-        r"^media/(?P<path>.+)$",
-        lambda request, path: serve(request, path, str(django_settings.MEDIA_ROOT)),
-    ),
-    path("", include("config.urls")),
-]
 
 SHAPE = """img => ({
     width: img.getBoundingClientRect().width,
@@ -27,13 +15,12 @@ OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 
 
 @pytest.fixture
-def pictured(settings, published_post, make_post):
+def pictured(media_served, published_post, make_post):
     """The tram post led by a captioned picture (one of the demo's, 1600 by 1000), and three
     more posts with pictures."""
     from blog.models import Image
     from demo import pictures
 
-    settings.ROOT_URLCONF = __name__
     picture = Image.objects.upload(
         SimpleUploadedFile("bus.jpg", pictures.jpeg(pictures.night_bus())),
         alt="A red bus at night",

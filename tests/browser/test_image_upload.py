@@ -1,0 +1,126 @@
+"""Uploading pictures in a real browser: the library's upload form, and a picture placed in a
+post's body from the editor's image button through the picker window."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
+
+from demo import pictures
+
+from .test_post_workflow import _fits, _violations
+
+
+def _photo(tmp_path, name="bridge.jpg"):
+    path = tmp_path / name
+    path.write_bytes(pictures.jpeg(pictures.dusk_bridge()))
+    return path
+
+
+def test_author_uploads_to_the_library(page, make_author, log_in, axe, media_served, tmp_path):
+    """A refused file is explained with the alt text kept; a photo is stored and listed."""
+    from blog.models import Image
+
+    make_author("ines", display_name="Inès Laurent")
+    log_in(page, "ines")
+    page.goto("/admin/blog/image/add/")
+    notes = tmp_path / "notes.jpg"
+    notes.write_text("not a picture")
+    page.get_by_label("Picture").set_input_files(notes)
+    page.get_by_label("Alternative text").fill("The bridge at dusk")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".errorlist")).to_contain_text("This file is not a JPEG, PNG or WebP")
+    expect(page.get_by_label("Alternative text")).to_have_value("The bridge at dusk")
+    found = _violations(axe, page)
+    assert not found, axe.describe(found)
+
+    page.get_by_label("Picture").set_input_files(_photo(tmp_path))
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text("The bridge at dusk")
+    image = Image.objects.get()
+    assert (image.width, image.height) == (1600, 1000)
+    thumbnail = page.locator(".image-thumbnail").first
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
+    found = _violations(axe, page)
+    assert not found, axe.describe(found)
+
+
+def test_author_places_a_new_picture_in_the_body(
+    page, make_author, log_in, axe, media_served, tmp_path
+):
+    """Image button → Browse → upload in the picker → Insert: the figure reaches the saved
+    post with its sizes, and the reader's page shows it lazily at its own shape."""
+    from blog.models import Image, Post
+
+    make_author("ines", display_name="Inès Laurent")
+    log_in(page, "ines")
+    page.goto("/admin/blog/post/add/")
+    page.locator("#id_title").fill("Bridges")
+    page.locator("#id_title").blur()
+    page.get_by_role("textbox", name="Body").click()
+    page.keyboard.type("Over the river.")
+    page.get_by_role("button", name="figure").click()
+    dialog = page.locator("dialog")
+
+    with page.expect_popup() as opening:
+        dialog.get_by_role("button", name="Browse...").click()
+    picker = opening.value
+    picker.wait_for_load_state()
+    found = _violations(axe, picker)
+    assert not found, axe.describe(found)
+    picker.get_by_label("Picture").set_input_files(_photo(tmp_path))
+    picker.get_by_label("Alternative text").fill("The bridge at dusk")
+    picker.get_by_label("Caption").fill("Seen from the east bank")
+    picker.get_by_role("button", name="Upload").click()
+    chosen = picker.locator("[data-chosen]")
+    expect(chosen).to_be_focused()
+    with picker.expect_event("close"):
+        chosen.click()
+
+    image = Image.objects.get()
+    expect(dialog.get_by_label("Image URL")).to_have_value(image.default_source.url)
+    expect(dialog.get_by_label("Alternative Text")).to_have_value("The bridge at dusk")
+    expect(dialog.get_by_label("Caption")).to_have_value("Seen from the east bank")
+    dialog.get_by_role("button", name="Insert").click()
+    body = page.get_by_role("textbox", name="Body")
+    expect(body.locator("figure img")).to_have_attribute("src", image.default_source.url)
+    expect(body.locator("figcaption")).to_have_text("Seen from the east bank")
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    expect(page.locator(".messagelist .warning")).to_have_count(0)
+    post = Post.objects.get(title="Bridges")
+    assert f'data-file="{image.pk}"' in post.body
+    assert "srcset=" in post.body
+    page.get_by_role("button", name="Preview").click()
+    expect(page).to_have_url(re.compile(r"/posts/bridges/$"))
+    picture = page.locator(".post-body figure img")
+    expect(picture).to_have_attribute("loading", "lazy")
+    expect(picture).to_have_attribute("alt", "The bridge at dusk")
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
+    )
+    box = picture.bounding_box()
+    assert box["width"] / box["height"] == pytest.approx(1600 / 1000, rel=0.02)
+
+
+def test_picker_fits_a_phone(new_page, make_author, log_in, media_served):
+    """On a phone the picker's grid wraps instead of widening the window."""
+    from blog.models import Image
+
+    for name in ["bridge", "bus"]:
+        Image.objects.upload(
+            SimpleUploadedFile(f"{name}.jpg", pictures.jpeg(pictures.night_bus())), alt=name
+        )
+    page = new_page(viewport="phone")
+    make_author("ines", display_name="Inès Laurent")
+    log_in(page, "ines")
+    page.goto("/admin/blog/image/picker/?CKEditorFuncNum=-1")
+    expect(page.get_by_role("button", name="Insert").first).to_be_visible()
+    assert _fits(page)
