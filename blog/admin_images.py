@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -43,6 +42,16 @@ def thumbnail(image):
         source.width,
         source.height,
     )
+
+
+def _post_links(posts):
+    """Links to the admin pages of ``posts``, by title."""
+    return [
+        format_html(
+            '<a href="{}">Post: {}</a>', reverse("admin:blog_post_change", args=[p.pk]), p.title
+        )
+        for p in posts.only("title").order_by("title")
+    ]
 
 
 class ImageUploadForm(forms.ModelForm):
@@ -138,16 +147,15 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Used in")
     def used_in(self, image):
-        reference = f'data-file="{image.pk}"'
-        posts = Post.objects.filter(Q(featured_image=image) | Q(body__contains=reference))
-        posts = posts.only("title").order_by("title")
-        if not posts:
-            return "No post yet."
-        return format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            ((reverse("admin:blog_post_change", args=[p.pk]), p.title) for p in posts),
-        )
+        posts = _post_links(Post.objects.showing([image]))
+        return format_html_join(", ", "{}", ((link,) for link in posts)) or "No post yet."
+
+    def get_deleted_objects(self, objs, request):
+        """A picture a post shows (featured, or in its text) is protected: deleting it would
+        leave the post with a hole, so the page names the posts to change first."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = [*protected, *_post_links(Post.objects.showing(objs))]
+        return deleted, counts, perms_needed, protected
 
     def get_urls(self):
         picker = path(

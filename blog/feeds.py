@@ -17,6 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
 
 from .models import Author, Post, Tag
+from .sanitize import portable_article_html
 
 # Feed readers poll; five minutes of staleness spares the database most of their visits.
 MAX_AGE = 300
@@ -102,11 +103,12 @@ class LatestPostsFeed(SiteFeed):
         return escape(item.standfirst) or None  # plain text, in a summary of type html
 
     def item_content(self, item):
-        """The body, led by the featured image as on the post's page (at an absolute address:
-        a feed reader has no page to resolve it against)."""
+        """The body, led by the featured image as on the post's page (at absolute addresses:
+        a feed reader has no page to resolve them against)."""
+        body = portable_article_html(item.body, self.request.build_absolute_uri("/"))
         picture = item.featured_image
         if picture is None:
-            return item.body
+            return body
         source = picture.source_for(FEED_IMAGE_WIDTH)
         figure = format_html(
             '<figure><img src="{}" width="{}" height="{}" alt="{}"></figure>',
@@ -115,7 +117,7 @@ class LatestPostsFeed(SiteFeed):
             source.height,
             picture.alt,
         )
-        return figure + item.body
+        return figure + body
 
     def item_author_name(self, item):
         return item.author.display_name

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from PIL import ExifTags, ImageOps, UnidentifiedImageError
 from PIL import Image as Pillow
-from PIL import ImageOps, UnidentifiedImageError
 
 # Pillow format → file extension, and how each is written.
 FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -59,31 +59,45 @@ def prepare(upload):
             "or at a lower quality and upload it again.",
             code="too_large",
         )
-    picture = _open(upload)
+    picture, format = _open(upload)
+    original = _scaled(picture, settings.BLOG_IMAGE_MAX_WIDTH)
+    widths = sorted({w for w in settings.BLOG_IMAGE_WIDTHS if 0 < w < original.width})
     return Prepared(
-        extension=FORMATS[picture.format],
-        original=_encode(_scaled(picture, settings.BLOG_IMAGE_MAX_WIDTH), picture.format),
-        copies=_copies(picture),
+        extension=FORMATS[format],
+        original=_encode(original, format),
+        # From the kept original, so each copy's height is scaled_height() of its size.
+        copies={width: _encode(_scaled(original, width), format) for width in widths},
     )
 
 
+def scaled_height(width, height, new_width):
+    """The height of a ``width`` × ``height`` picture scaled to ``new_width``."""
+    return max(1, round(height * new_width / width))
+
+
 def _open(upload):
-    """The decoded picture, upright; refused if it is no picture, too big, or broken."""
+    """The decoded picture, upright and in a mode every format writes, and its format;
+    refused if it is no picture, too big, animated or broken."""
     upload.seek(0)
     with warnings.catch_warnings():
-        # Pillow only warns between its own limit and twice it; here both refuse.
-        warnings.simplefilter("error", Pillow.DecompressionBombWarning)
+        # The site's own limit, checked next, names the picture's size; Pillow's warning
+        # would say less (its error, at twice its own limit, still stands).
+        warnings.simplefilter("ignore", Pillow.DecompressionBombWarning)
         try:
-            picture = Pillow.open(upload, formats=list(FORMATS))
+            picture = Pillow.open(upload, formats=list(FORMATS))  # MPO comes as JPEG
             if picture.width * picture.height > settings.BLOG_IMAGE_MAX_PIXELS:
                 raise _too_many_pixels(picture)
-            if getattr(picture, "n_frames", 1) > 1:
+            # A camera's JPEG with preview pictures inside (MPO): the first is the photo.
+            format = "JPEG" if picture.format == "MPO" else picture.format
+            if format != "JPEG" and getattr(picture, "n_frames", 1) > 1:
                 raise ValidationError(
                     "Animated pictures are not supported: upload a still picture.",
                     code="animated",
                 )
+            _decode_small(picture)
             picture.load()
-            upright = ImageOps.exif_transpose(picture)
+            ImageOps.exif_transpose(picture, in_place=True)
+            return _plain(picture), format
         except ValidationError:
             raise
         except UnidentifiedImageError:
@@ -92,7 +106,7 @@ def _open(upload):
                 "PNG or WebP.",
                 code="not_an_image",
             ) from None
-        except (Pillow.DecompressionBombError, Pillow.DecompressionBombWarning):
+        except Pillow.DecompressionBombError:
             raise _too_many_pixels(None) from None
         except Exception:  # a damaged file makes Pillow's decoders raise all sorts of errors
             raise ValidationError(
@@ -100,8 +114,38 @@ def _open(upload):
                 "again, and upload the new file.",
                 code="broken",
             ) from None
-    upright.format = picture.format
-    return upright
+
+
+def _decode_small(picture):
+    """Let a JPEG decode at a half, quarter or eighth of its size when that is still as wide
+    as the kept original (once upright), so a 45-megapixel photo never fills the memory."""
+    if picture.format not in {"JPEG", "MPO"}:
+        return
+    sideways = picture.getexif().get(ExifTags.Base.Orientation) in {5, 6, 7, 8}
+    width, height = picture.size[::-1] if sideways else picture.size
+    target = settings.BLOG_IMAGE_MAX_WIDTH
+    if width > target:
+        needed = (target, scaled_height(width, height, target))
+        picture.draft(picture.mode, needed[::-1] if sideways else needed)
+
+
+def _plain(picture):
+    """``picture`` in RGB(A) or greyscale (L, LA), with no metadata but its colour profile.
+
+    Converted before any resizing, which would otherwise pick the nearest pixel for a palette
+    and clip 16-bit greyscale to white; a CMYK picture's profile describes other colours.
+    """
+    profile = picture.info.get("icc_profile")
+    if picture.mode.startswith("I"):  # 16-bit greyscale
+        picture = picture.convert("I").point(lambda value: value * (1 / 257)).convert("L")
+    elif picture.mode == "1":
+        picture = picture.convert("L")
+    elif picture.mode not in {"RGB", "RGBA", "L", "LA"}:
+        if picture.mode in {"CMYK", "LAB", "HSV"}:
+            profile = None
+        picture = picture.convert("RGBA" if picture.has_transparency_data else "RGB")
+    picture.info = {"icc_profile": profile} if profile else {}
+    return picture
 
 
 def _too_many_pixels(picture):
@@ -117,27 +161,16 @@ def _too_many_pixels(picture):
 def _scaled(picture, width):
     if picture.width <= width:
         return picture
-    height = max(1, round(picture.height * width / picture.width))
+    height = scaled_height(picture.width, picture.height, width)
     return picture.resize((width, height), Pillow.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-def _copies(picture):
-    widths = sorted({w for w in settings.BLOG_IMAGE_WIDTHS if 0 < w < picture.width})
-    widths = [w for w in widths if w < settings.BLOG_IMAGE_MAX_WIDTH]
-    return {width: _encode(_scaled(picture, width), picture.format) for width in widths}
-
-
 def _encode(picture, format):
-    """``picture`` written as ``format`` with its colour profile and no other metadata."""
+    """``picture`` written as ``format``, with its colour profile and no other metadata (the
+    only options given are these: no exif, xmp, comment or text chunk is passed on)."""
     options = dict(ENCODING[format])
-    modes = {"JPEG": ("RGB", "L")}.get(format, ("RGB", "RGBA", "L", "LA"))
-    if picture.mode in modes:
-        if profile := picture.info.get("icc_profile"):
-            options["icc_profile"] = profile
-    else:  # a CMYK or palette picture: its profile, if any, describes other colours
-        has_alpha = "A" in picture.getbands() or "transparency" in picture.info
-        picture = picture.convert("RGBA" if has_alpha and format != "JPEG" else "RGB")
+    if profile := picture.info.get("icc_profile"):
+        options["icc_profile"] = profile
     buffer = io.BytesIO()
-    # Only the options named here are written: no exif, xmp or text chunks are passed on.
     picture.save(buffer, format, **options)
     return Encoded(buffer.getvalue(), picture.width, picture.height)

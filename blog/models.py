@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -153,8 +154,11 @@ class Image(models.Model):
         self.file.name = None
         self.copies = {}
         try:
+            # A random part: a name is never reused, so no upload replaces another's files
+            # (object storage overwrites by default) and a cached copy is never stale.
+            unique = get_random_string(6, allowed_chars="abcdefghijkmnpqrstuvwxyz23456789")
             self.file.name = storage.save(
-                timezone.now().strftime(self.FOLDER) + stem + prepared.extension,
+                f"{timezone.now().strftime(self.FOLDER)}{stem}-{unique}{prepared.extension}",
                 ContentFile(prepared.original.content),
             )
             base, extension = os.path.splitext(self.file.name)
@@ -175,7 +179,11 @@ class Image(models.Model):
         """Every stored size, narrowest first; the original is the widest."""
         storage = self.file.storage
         copies = [
-            ImageSource(storage.url(name), int(width), round(self.height * int(width) / self.width))
+            ImageSource(
+                storage.url(name),
+                int(width),
+                images.scaled_height(self.width, self.height, int(width)),
+            )
             for width, name in self.copies.items()
         ]
         original = ImageSource(self.file.url, self.width, self.height)
@@ -236,6 +244,14 @@ class PostQuerySet(models.QuerySet):
         if user.has_perm("blog.view_post"):
             return self.filter(self._is_published() | Q(author__user=user))
         return self.published()
+
+    def showing(self, images):
+        """Posts that show any of ``images``: as their featured image or in their text."""
+        ids = [image.pk for image in images]
+        in_text = Q()
+        for pk in ids:
+            in_text |= Q(body__contains=f'data-file="{pk}"')
+        return self.filter(Q(featured_image__in=ids) | in_text)
 
     def at_slug(self, slug):
         """The post at ``slug``: the post whose slug it is, or the post that had it before.

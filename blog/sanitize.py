@@ -6,7 +6,7 @@ sanitiser takes out of an article is reported, so the post admin can tell its au
 
 import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import bleach
 from bleach import html5lib_shim
@@ -31,8 +31,6 @@ REMOVED_WITH_CONTENT = frozenset(
         "noscript", "template", "svg", "math", "textarea", "select",
     }
 )  # fmt: skip
-# An <img> in sanitised HTML (its serializer escapes "<" and ">" inside attribute values).
-IMAGE_TAG = re.compile(r"<img\s[^>]*>")
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 # What browsers ignore in a URL's scheme (bleach normalises the same way before checking it).
 IGNORED_IN_SCHEME = re.compile(r"[`\x00-\x20\x7f-\xa0\s]+")
@@ -63,7 +61,7 @@ def _is_image_url(value):
     """A web address, or a path to the site's own uploads (MEDIA_URL)."""
     media = settings.MEDIA_URL
     if media.startswith("/") and value.startswith(media) and not value.startswith("//"):
-        return True
+        return ".." not in value.split("/")
     return _is_web_url(value)
 
 
@@ -148,25 +146,35 @@ class _ReportingFilter(BleachSanitizerFilter):
         return token
 
 
-def _with_image_sizes(tokens, images):
-    """``<img>`` tokens made responsive: an image of the site's library (``images`` maps its id
-    to its attributes) gets its sizes and dimensions; every image loads lazily."""
-    for token in tokens:
-        if token.get("name") == "img" and token["type"] in {"StartTag", "EmptyTag"}:
-            data = token["data"]
-            attributes = images.get(data.get((None, "data-file")), {})
-            if data.get((None, "alt")):  # the author's words for this use of the picture
-                attributes = {k: v for k, v in attributes.items() if k != "alt"}
-            data.update({(None, name): value for name, value in attributes.items()})
-            data.setdefault((None, "loading"), "lazy")
-            data.setdefault((None, "decoding"), "async")
-        yield token
+class _ImageSizes:
+    """Makes ``<img>`` tokens responsive, and notes the images left without alternative text.
+
+    An image of the site's library (``images`` maps its id to its attributes) gets its sizes
+    and dimensions; every image loads lazily.
+    """
+
+    def __init__(self, images):
+        self.images = images
+        self.unlabelled = []
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.get("name") == "img" and token["type"] in {"StartTag", "EmptyTag"}:
+                data = token["data"]
+                attributes = self.images.get(data.get((None, "data-file")), {})
+                if data.get((None, "alt"), "").strip():  # the author's words for this use
+                    attributes = {k: v for k, v in attributes.items() if k != "alt"}
+                data.update({(None, name): value for name, value in attributes.items()})
+                data.setdefault((None, "loading"), "lazy")
+                data.setdefault((None, "decoding"), "async")
+                if not data.get((None, "alt"), "").strip():
+                    self.unlabelled.append(data.get((None, "src")) or "an image with no address")
+            yield token
 
 
-def _sanitize(text, images=None):
-    """The article's safe HTML, and what was removed from it (a list of descriptions)."""
-    if not text:
-        return "", []
+def _render(text, *steps):
+    """``text`` through the policy, then through each of ``steps`` (token filters); the safe
+    HTML and the policy's filter, which knows what it removed."""
     cleaner = bleach.Cleaner(
         tags=ARTICLE_TAGS,
         attributes=_article_attribute_allowed,
@@ -179,7 +187,7 @@ def _sanitize(text, images=None):
     parser = html5lib_shim.BleachHTMLParser(
         tags=None, strip=True, consume_entities=False, namespaceHTMLElements=False
     )
-    filtered = _ReportingFilter(
+    policy = _ReportingFilter(
         source=cleaner.walker(parser.parseFragment(text)),
         allowed_tags=cleaner.tags,
         attributes=cleaner.attributes,
@@ -187,8 +195,20 @@ def _sanitize(text, images=None):
         strip_disallowed_tags=True,
         strip_html_comments=True,
     )
-    clean = cleaner.serializer.render(_with_image_sizes(filtered, images or {}))
-    return focusable_code_blocks(clean), list(filtered.removed)
+    tokens = policy
+    for step in steps:
+        tokens = step(tokens)
+    return focusable_code_blocks(cleaner.serializer.render(tokens)), policy
+
+
+def _sanitize(text, images=None):
+    """The article's safe HTML, what was removed from it (a list of descriptions), and the
+    addresses of its images without alternative text."""
+    if not text:
+        return "", [], []
+    sized = _ImageSizes(images or {})
+    clean, policy = _render(text, sized)
+    return clean, list(policy.removed), sized.unlabelled
 
 
 def sanitize_article_html(text, images=None):
@@ -206,11 +226,29 @@ def removed_markup(text):
     return _sanitize(text)[1]
 
 
-def images_without_alt(safe_html):
-    """The addresses of the pictures in sanitised HTML that have no alternative text."""
-    missing = []
-    for tag in IMAGE_TAG.findall(safe_html):
-        if not re.search(r'\salt="[^"]', tag):
-            src = re.search(r'\ssrc="([^"]*)"', tag)
-            missing.append(html.unescape(src[1]) if src else "an image with no address")
-    return missing
+def images_without_alt(text, images=None):
+    """The addresses of the pictures in ``text`` that would be saved without alternative text
+    (a library image, among ``images``, brings its own)."""
+    return _sanitize(text, images)[2]
+
+
+def portable_article_html(safe_html, base_url):
+    """A sanitised article as it can travel (a feed entry, an export): its images' addresses
+    made absolute against ``base_url``, and no reference to this site's library, whose ids
+    mean other pictures elsewhere."""
+
+    def portable(tokens):
+        for token in tokens:
+            if token.get("name") == "img" and token["type"] in {"StartTag", "EmptyTag"}:
+                data = token["data"]
+                data.pop((None, "data-file"), None)
+                if src := data.get((None, "src")):
+                    data[(None, "src")] = urljoin(base_url, src)
+                if srcset := data.get((None, "srcset")):
+                    data[(None, "srcset")] = ", ".join(
+                        " ".join([urljoin(base_url, url), *rest])
+                        for url, *rest in (c.split() for c in srcset.split(","))
+                    )
+            yield token
+
+    return _render(safe_html, portable)[0] if safe_html else ""

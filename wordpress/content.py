@@ -171,6 +171,7 @@ def convert_body(content, title=""):
     text = content.replace("\r\n", "\n").replace("\r", "\n")
     has_blocks = "<!-- wp:" in text  # the block editor stores its paragraphs: no wpautop
     text, body.scripts = _SCRIPT.subn("", _HTML_COMMENT.sub("", text))
+    text = _LIBRARY_REFERENCE.sub(r"\1", text)
     text = _CAPTION.sub(conversion.figure, text)
     text = _MEDIA.sub(conversion.any_media, text)
     conversion.count_shortcodes(text)
@@ -194,6 +195,9 @@ _TABLE_PART = re.compile(r"</?(?:col|colgroup|thead|tbody|tfoot|tr|td|th)\b[^>]*
 _OPEN_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)(?=[\s/>])")
 # Wrappers whose tags go and leave their content as a reader saw it.
 _HARMLESS = {"span", "div", "font", "center", "section", "article", "header", "footer", "main"}
+# An image's reference to the exporting site's library (blog.sanitize): its ids name other
+# pictures here, so it goes and the image keeps its address.
+_LIBRARY_REFERENCE = re.compile(r"""(<img\b[^>]*?)\sdata-file\s*=\s*["']?\d+["']?""", re.IGNORECASE)
 _OLD_UPLOAD = re.compile(
     r"<img\b[^>]*?\bsrc\s*=\s*[\"']?https?://[^\"'\s>]*/wp-content/uploads/", re.IGNORECASE
 )

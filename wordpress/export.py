@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import to_locale
 
 from blog.models import Author, Post, Tag
+from blog.sanitize import portable_article_html
 from comments.closing import state_of
 from comments.models import Comment, Discussion
 
@@ -261,7 +262,7 @@ class WxrWriter:
                 attrs={"isPermaLink": "false"},
             ),
             "<description></description>",
-            element("content:encoded", post.body),
+            element("content:encoded", portable_article_html(post.body, f"{self.site_url}/")),
             element("excerpt:encoded", post.standfirst),
             element("wp:post_id", post.pk, raw=True),
             element("wp:post_date", post_date),

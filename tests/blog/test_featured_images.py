@@ -227,3 +227,17 @@ def test_demo_content_leads_posts_with_pictures_once(settings, client):
     settings.DEBUG = False
     leading = Post.objects.published().filter(featured_image__isnull=False).first()
     assert 'class="featured-image"' in client.get(leading.get_absolute_url()).content.decode()
+
+
+def test_feed_entries_give_body_pictures_absolute_addresses(client, make_post, make_image, atom):
+    """A library picture inside the text is at an absolute address in the feed, srcset too."""
+    image = make_image()
+    post = make_post()
+    post.body = f'<p>See.</p><img src="/x.jpg" alt="" data-file="{image.pk}">'
+    post.save()
+
+    content = atom(client.get("/feed/")).entries[0]["content"]
+
+    assert f'src="http://testserver{image.default_source.url}"' in content
+    assert f"http://testserver{image.sources[0].url} 480w" in content
+    assert "data-file" not in content

@@ -1,6 +1,7 @@
 """Uploading images in the admin: the checks, what is stored and where, who may change what."""
 
 import io
+import re
 import struct
 import zlib
 
@@ -114,8 +115,7 @@ def test_an_author_uploads_a_picture_stored_with_smaller_copies(author_client, a
     for source in image.sources:
         name = source.url.removeprefix("/media/")
         assert opened(name).size == (source.width, source.height)
-    assert image.file.name.startswith("images/")
-    assert image.file.name.endswith("bridge.jpg")
+    assert re.fullmatch(r"images/\d{4}/\d{2}/bridge-[a-z0-9]{6}\.jpg", image.file.name)
 
 
 def test_a_huge_picture_is_kept_at_the_largest_width(author_client, settings):
@@ -423,6 +423,39 @@ class TestPostBodyImages:
         assert 'alt="The old bridge"' in post.body
         assert f'src="{image.default_source.url}"' in post.body
 
+    def test_an_alt_with_a_greater_than_sign_in_another_attribute_counts(
+        self, author_client, make_post, post_change_form
+    ):
+        """The alt check reads the parsed picture, whatever its other attributes hold."""
+        post = make_post()
+        body = '<img src="https://example.org/a.jpg" title="1 > 0" alt="A chart">'
+
+        response = author_client.post(
+            reverse("admin:blog_post_change", args=[post.pk]), post_change_form(post, body=body)
+        )
+
+        assert response.status_code == 302
+
+    def test_pictures_the_post_already_had_do_not_block_an_edit(
+        self, author_client, make_post, post_change_form
+    ):
+        """An imported post with undescribed pictures can still be unpublished or edited; a
+        new undescribed picture is refused."""
+        post = make_post()
+        post.body = '<p>Old.</p><img src="https://old.example.org/a.jpg">'
+        post.save()
+        url = reverse("admin:blog_post_change", args=[post.pk])
+
+        response = author_client.post(url, post_change_form(post, status="draft"))
+        assert response.status_code == 302
+        post.refresh_from_db()
+        assert post.status == "draft"
+
+        added = post.body + '<img src="https://old.example.org/b.jpg" alt=" ">'
+        response = author_client.post(url, post_change_form(post, body=added))
+        assert "https://old.example.org/b.jpg" in response.content.decode()
+        assert "Describe each picture" in response.content.decode()
+
     def test_a_picture_without_alternative_text_is_refused(
         self, author_client, make_post, post_change_form
     ):
@@ -501,3 +534,98 @@ class TestFeaturedImageField:
         assert response.status_code == 200
         assert "popup_response" in response.content.decode()
         assert f"&quot;value&quot;: &quot;{image.pk}&quot;" in response.content.decode()
+
+
+class TestPicturesAsCamerasAndEditorsWriteThem:
+    """Files that are pictures but not plain ones are stored right, not refused or spoiled."""
+
+    def test_a_jpeg_with_preview_pictures_inside_is_a_photo(self, author_client):
+        """Many cameras write MPO (a JPEG with previews): the first picture is stored."""
+        photo = Pillow.linear_gradient("L").resize((1200, 800)).convert("RGB")
+        preview = photo.resize((160, 120))
+        buffer = io.BytesIO()
+        photo.save(buffer, "MPO", save_all=True, append_images=[preview])
+
+        response = upload(author_client, buffer.getvalue(), name="camera.jpg")
+
+        assert response.status_code == 302
+        image = Image.objects.get()
+        assert (image.width, image.height) == (1200, 800)
+        assert opened(image.file.name).format == "JPEG"
+
+    def test_a_jpeg_comment_is_not_kept(self, author_client):
+        """A comment in the file (COM segment) is metadata too."""
+        upload(author_client, picture(900, 600, comment=b"Taken at 12 Hidden Lane"))
+
+        for name in Image.objects.get().file_names():
+            with default_storage.open(name) as stored:
+                assert b"Hidden Lane" not in stored.read()
+
+    def test_sixteen_bit_greyscale_keeps_its_greys(self, author_client):
+        """A 16-bit greyscale PNG is brought to 8 bits, not clipped to white."""
+        grey = Pillow.new("I;16", (600, 400), 32768)
+        buffer = io.BytesIO()
+        grey.save(buffer, "PNG")
+
+        upload(author_client, buffer.getvalue(), name="grey.png")
+
+        stored = opened(Image.objects.get().file.name)
+        assert stored.convert("L").getextrema() == (127, 127)
+
+    def test_a_palette_pictures_copies_are_smooth(self, author_client):
+        """A palette PNG is resized in full colour: its copies blend, not pick pixels."""
+        stripes = Pillow.new("L", (960, 200))
+        stripes.putdata([255 * ((x // 3) % 2) for _y in range(200) for x in range(960)])
+        buffer = io.BytesIO()
+        stripes.convert("P").save(buffer, "PNG")
+
+        upload(author_client, buffer.getvalue(), name="stripes.png")
+
+        image = Image.objects.get()
+        copy = opened(image.copies["480"]).convert("L")
+        assert len(set(copy.get_flattened_data())) > 2
+
+    @pytest.mark.parametrize("size", [(2561, 1000), (1999, 1333), (5000, 3), (3, 2000)])
+    def test_every_sizes_attributes_match_its_file(self, author_client, size):
+        """The width and height a page states are those of the file it names, to the pixel
+        (and a thin picture never has a copy zero pixels high)."""
+        upload(author_client, picture(*size))
+
+        image = Image.objects.get()
+        for source in image.sources:
+            assert source.height >= 1
+            assert opened(source.url.removeprefix("/media/")).size == (source.width, source.height)
+
+    def test_a_large_photo_is_decoded_at_a_fraction_of_its_size(self, author_client):
+        """A 6000-pixel-wide JPEG is decoded at half size (3000 ≥ 2560), then scaled."""
+        from blog.images import _open
+
+        with Pillow.open(io.BytesIO(picture(6000, 4000))) as full:
+            assert full.size == (6000, 4000)
+        decoded, _ = _open(SimpleUploadedFile("x.jpg", picture(6000, 4000)))
+
+        assert decoded.size == (3000, 2000)
+
+
+def test_deleting_a_picture_a_post_shows_is_refused(author_client, author, make_post, make_image):
+    """The delete page names the posts that show it (featured or in the text), and the
+    picture stays, alone or in a bulk delete."""
+    featured = make_image(alt="Lead", uploaded_by=author.user)
+    inline = make_image(alt="Inline", uploaded_by=author.user)
+    make_post(title="Leading post", featured_image=featured)
+    post = make_post(title="Post with a figure")
+    post.body = f'<img src="/x.jpg" alt="A" data-file="{inline.pk}">'
+    post.save()
+
+    page = author_client.get(f"/admin/blog/image/{featured.pk}/delete/").content.decode()
+    assert "Leading post" in page
+    author_client.post(f"/admin/blog/image/{featured.pk}/delete/", {"post": "yes"})
+    author_client.post(
+        "/admin/blog/image/",
+        {"action": "delete_selected", "_selected_action": [inline.pk], "post": "yes"},
+    )
+
+    assert Image.objects.count() == 2
+    assert not ProcrastinateJob.objects.filter(task_name="blog.delete_image_files").exists()
+    page = author_client.get(f"/admin/blog/image/{inline.pk}/delete/").content.decode()
+    assert "Post with a figure" in page

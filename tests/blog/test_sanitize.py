@@ -83,6 +83,10 @@ def test_text_of_other_stripped_tags_is_kept():
         ('<a href=" JaVa&#x09;Script:alert(1)">x</a>', ["javascript: links"]),
         ('<img src="data:image/png;base64,AA" alt="a">', ["data: images"]),
         ('<img src="/local.jpg" alt="a">', ["images without a full web address (https://...)"]),
+        (
+            '<img src="/media/../admin/x" alt="a">',
+            ["images without a full web address (https://...)"],
+        ),
         ("<p><span>a</span><span>b</span></p><!-- note -->", ["<span>", "HTML comments"]),
     ],
 )

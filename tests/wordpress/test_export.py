@@ -1,6 +1,6 @@
 import json
 from datetime import UTC, datetime, timedelta
-from io import StringIO
+from io import BytesIO, StringIO
 from itertools import pairwise
 
 import pytest
@@ -49,6 +49,19 @@ def meta(element, tag, key):
         if m.findtext(f"{WP}meta_key") == key
     ]
     return values[0] if values else None
+
+
+@pytest.fixture
+def make_image_for_export():
+    """A library picture, 1000 pixels wide (a copy at 480 and 800)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as Pillow
+
+    from blog.models import Image
+
+    content = BytesIO()
+    Pillow.new("RGB", (1000, 600), (90, 120, 150)).save(content, "JPEG")
+    return Image.objects.upload(SimpleUploadedFile("a.jpg", content.getvalue()), alt="A lake")
 
 
 @pytest.fixture
@@ -416,3 +429,19 @@ def test_queries_do_not_grow_with_posts_or_comments(
         root = export()
     assert len(root.findall("channel/item")) == 31
     assert len(list(root.iter(f"{WP}comment"))) == 62
+
+
+def test_pictures_from_the_library_travel_at_absolute_addresses(make_post, make_image_for_export):
+    """A body's library picture keeps its sizes, at the site's address, without the library
+    reference (its id would name another picture on the other side)."""
+    image = make_image_for_export
+    post = make_post()
+    post.body = f'<p>Look.</p><img src="/x.jpg" alt="" data-file="{image.pk}">'
+    post.save()
+
+    body = item_of(export(), post).findtext(f"{CONTENT}encoded")
+
+    assert f'src="{SITE}{image.default_source.url}"' in body
+    assert f"{SITE}{image.sources[0].url} {image.sources[0].width}w" in body
+    assert "data-file" not in body
+    assert 'srcset="/' not in body

@@ -154,3 +154,12 @@ def test_images_still_on_the_old_site_are_counted_per_post(import_body):
     )
     assert "Post 1 “The post”: 3 images still load from the old site" in summary
     assert summary.count("Images still loading from the old site") == 3
+
+
+def test_a_reference_to_the_exporting_sites_library_is_dropped(import_body):
+    """A data-file id names a picture of the other site: the image keeps only its address."""
+    post, _ = import_body(
+        '<p><img src="https://other.example.org/media/a.jpg" data-file="1" alt="A"></p>'
+    )
+    assert "data-file" not in post.body
+    assert 'src="https://other.example.org/media/a.jpg"' in post.body
