@@ -189,7 +189,7 @@ class PostAdmin(PostRevisionsAdmin, SanitiserFeedback, admin.ModelAdmin):
         """Look in every post, so another author's post answers 403 instead of "missing"."""
         field = Post._meta.pk if from_field is None else Post._meta.get_field(from_field)
         try:
-            return Post.objects.select_related("author").get(
+            return Post.objects.select_related("author", "featured_image").get(
                 **{field.name: field.to_python(object_id)}
             )
         except (Post.DoesNotExist, ValidationError, ValueError):

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -28,7 +30,7 @@ urlpatterns = [
 
 # Uploaded images, when no web server or object storage answers MEDIA_URL (SERVE_MEDIA).
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
-    prefix = settings.MEDIA_URL.strip("/")
+    prefix = re.escape(settings.MEDIA_URL.strip("/"))
     urlpatterns.insert(
         0,
         re_path(rf"^{prefix}/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),

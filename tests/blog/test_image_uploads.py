@@ -629,3 +629,20 @@ def test_deleting_a_picture_a_post_shows_is_refused(author_client, author, make_
     assert not ProcrastinateJob.objects.filter(task_name="blog.delete_image_files").exists()
     page = author_client.get(f"/admin/blog/image/{inline.pk}/delete/").content.decode()
     assert "Post with a figure" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "per_image"),
+    [("/admin/blog/image/", 'class="image-thumbnail"'), (PICKER_URL, "data-pick")],
+)
+def test_the_library_costs_the_same_however_many_images(
+    author_client, make_image, django_assert_max_num_queries, url, per_image
+):
+    """The image list and the picker read a page of images in one query, not one per image."""
+    for number in range(25):
+        make_image(40, 30, alt=f"Picture {number}")
+
+    with django_assert_max_num_queries(10):
+        response = author_client.get(url)
+
+    assert response.content.decode().count(per_image) >= 24
