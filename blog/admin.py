@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -15,7 +15,7 @@ from .editor import PostBodyWidget, with_csp_nonce
 from .media_preview import render_preview
 from .models import Author, Image, MediaEmbed, Post, Tag
 from .permissions import edits_all_posts, may_edit, sees_all_posts
-from .sanitize import images_without_alt, removed_markup
+from .sanitize import removed_markup, sanitise
 
 
 class MediaEmbedInline(admin.StackedInline):
@@ -44,7 +44,20 @@ EDITABLE_POST_FIELDS = [
 ]
 
 
-class TagsAutocomplete(AutocompleteSelectMultiple):
+class Labelled:
+    """An autocomplete box (select2) named after its field's label, as its select was
+    (js/autocomplete_labels.js)."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/autocomplete_labels.js"])
+
+
+class FeaturedImageAutocomplete(Labelled, AutocompleteSelect):
+    pass
+
+
+class TagsAutocomplete(Labelled, AutocompleteSelectMultiple):
     """Redraws a refused form without querying values that are not ids (a 500 otherwise)."""
 
     def optgroups(self, name, value, attr=None):
@@ -74,11 +87,19 @@ class PostForm(forms.ModelForm):
 
     def clean_body(self):
         """Every picture added to the body needs alternative text (a library image has its
-        own)."""
+        own), and a library picture must still be in the library."""
         body = self.cleaned_data["body"]
-        missing = images_without_alt(body, Image.objects.attributes_in(body))
+        found = sanitise(body, Image.objects.attributes_in(body))
+        if found.deleted:
+            raise ValidationError(
+                "A picture in the text was deleted from the image library since it was "
+                "placed: %(images)s. Remove it, or choose another with the image button.",
+                params={"images": ", ".join(found.deleted)},
+                code="image_deleted",
+            )
+        missing = found.unlabelled
         if missing:  # pictures the post had before (e.g. imported) do not block an edit
-            before = set(images_without_alt(self.initial.get("body", "")))
+            before = set(sanitise(self.initial.get("body", "")).unlabelled)
             missing = [src for src in missing if src not in before]
         if missing:
             raise ValidationError(
@@ -266,6 +287,13 @@ class PostAdmin(PostRevisionsAdmin, SanitiserFeedback, admin.ModelAdmin):
         if action == "preview":
             return redirect(obj.get_absolute_url())
         return redirect("admin:blog_post_change", obj.pk)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "featured_image":
+            kwargs["widget"] = FeaturedImageAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "tags":

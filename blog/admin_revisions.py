@@ -11,8 +11,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from . import revisions
-from .models import PostRevision
+from .models import Image, PostRevision
 from .permissions import may_edit
+from .sanitize import sanitise
 
 SHOWN_ON_FORM = 5
 PER_PAGE = 50
@@ -111,7 +112,21 @@ class PostRevisionsAdmin:
         post = revisions.restore(revision, request.user)
         if post is None:
             self.message_user(request, f"The post already has {label}.", messages.INFO)
+            return redirect("admin:blog_post_change", revision.post_id)
+        self.log_change(request, post, f"Restored {label}.")
+        if left_out := _deleted_pictures(revision.body):
+            self.message_user(
+                request,
+                f"Restored {label}, without the pictures deleted from the image library since: "
+                f"{', '.join(left_out)}.",
+                messages.WARNING,
+            )
         else:
-            self.log_change(request, post, f"Restored {label}.")
             self.message_user(request, f"Restored {label}.", messages.SUCCESS)
         return redirect("admin:blog_post_change", revision.post_id)
+
+
+def _deleted_pictures(body):
+    """The addresses of the library pictures of ``body`` deleted since (a save leaves them
+    out, figure and caption with them)."""
+    return sanitise(body, Image.objects.attributes_in(body)).deleted

@@ -72,15 +72,17 @@ class ImageManager(models.Manager):
     REFERENCE = re.compile(r"""\bdata-file\s*=\s*["']?(\d{1,18})\b""")
 
     def attributes_in(self, html):
-        """The ``<img>`` attributes of the library images ``html`` refers to, by id (one
-        query, none when it refers to none), at the width of the article's column."""
+        """The ``<img>`` attributes of the library images ``html`` refers to, by id, at the
+        width of the article's column; None for an id no image has any more (deleted). One
+        query, none when it refers to none."""
         ids = {int(found) for found in self.REFERENCE.findall(html or "")}
         if not ids:
             return {}
-        return {
+        found = {
             str(image.pk): image.img_attributes(images.COLUMN_SIZES)
             for image in self.filter(pk__in=ids)
         }
+        return {str(pk): found.get(str(pk)) for pk in ids}
 
     def upload(self, upload, prepared=None, **fields):
         """A new image of ``upload`` with ``fields`` (alt text…); see ``Image.save_upload``."""

@@ -6,6 +6,7 @@ sanitiser takes out of an article is reported, so the post admin can tell its au
 
 import html
 import re
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import bleach
@@ -146,22 +147,53 @@ class _ReportingFilter(BleachSanitizerFilter):
         return token
 
 
+def _is_img(token):
+    return token.get("name") == "img" and token["type"] in {"StartTag", "EmptyTag"}
+
+
 class _ImageSizes:
     """Makes ``<img>`` tokens responsive, and notes the images left without alternative text.
 
-    An image of the site's library (``images`` maps its id to its attributes) gets its sizes
-    and dimensions; every image loads lazily.
+    ``images`` maps the id of each library image the text refers to (``data-file``) to its
+    attributes, which it gets (sizes, dimensions), or to None for one deleted since: that
+    picture goes, with the figure holding it (its caption speaks of it). Every image loads
+    lazily.
     """
 
     def __init__(self, images):
         self.images = images
         self.unlabelled = []
+        self.deleted = []
+
+    def _is_deleted(self, token):
+        if _is_img(token) and self.images.get(token["data"].get((None, "data-file")), {}) is None:
+            self.deleted.append(token["data"].get((None, "src"), ""))
+            return True
+        return False
 
     def __call__(self, tokens):
+        figure = None  # the tokens of the figure being read, held until its end is known
         for token in tokens:
-            if token.get("name") == "img" and token["type"] in {"StartTag", "EmptyTag"}:
+            if token.get("name") == "figure" and token["type"] == "StartTag" and figure is None:
+                figure = [token]
+                continue
+            if figure is not None:
+                figure.append(token)
+                if token.get("name") == "figure" and token["type"] == "EndTag":
+                    if not [held for held in figure if self._is_deleted(held)]:
+                        yield from self._sized(figure)
+                    figure = None
+                continue
+            if not self._is_deleted(token):
+                yield from self._sized([token])
+        if figure is not None:
+            yield from self._sized(figure)
+
+    def _sized(self, tokens):
+        for token in tokens:
+            if _is_img(token):
                 data = token["data"]
-                attributes = self.images.get(data.get((None, "data-file")), {})
+                attributes = self.images.get(data.get((None, "data-file"))) or {}
                 if data.get((None, "alt"), "").strip():  # the author's words for this use
                     attributes = {k: v for k, v in attributes.items() if k != "alt"}
                 data.update({(None, name): value for name, value in attributes.items()})
@@ -201,35 +233,42 @@ def _render(text, *steps):
     return focusable_code_blocks(cleaner.serializer.render(tokens)), policy
 
 
-def _sanitize(text, images=None):
-    """The article's safe HTML, what was removed from it (a list of descriptions), and the
-    addresses of its images without alternative text."""
+@dataclass
+class Sanitised:
+    """An article through the policy: its safe HTML, what was removed (as an author would
+    read it), the addresses of its pictures without alternative text, and those of the
+    library pictures left out because they were deleted."""
+
+    html: str = ""
+    removed: list = field(default_factory=list)
+    unlabelled: list = field(default_factory=list)
+    deleted: list = field(default_factory=list)
+
+
+def sanitise(text, images=None):
+    """``text`` through the article policy, with the library's ``images`` (see
+    ``sanitize_article_html``), and what the policy found."""
     if not text:
-        return "", [], []
+        return Sanitised()
     sized = _ImageSizes(images or {})
     clean, policy = _render(text, sized)
-    return clean, list(policy.removed), sized.unlabelled
+    return Sanitised(clean, list(policy.removed), sized.unlabelled, sized.deleted)
 
 
 def sanitize_article_html(text, images=None):
     """Keep the markup an article needs; scripts, styles and embedded objects go whole.
 
     ``images`` maps the ids of library images the text refers to (``data-file``) to their
-    ``<img>`` attributes (``Image.img_attributes``), which replace what the text says.
+    ``<img>`` attributes (``Image.img_attributes``), which replace what the text says, or to
+    None for a picture deleted since, which is left out (``ImageManager.attributes_in``).
     """
-    return _sanitize(text, images)[0]
+    return sanitise(text, images).html
 
 
 def removed_markup(text):
     """What sanitising takes out of ``text``, as an author would read it: ``["<script> (with
     its content)", "onclick attributes", "javascript: links"]``; empty when nothing."""
-    return _sanitize(text)[1]
-
-
-def images_without_alt(text, images=None):
-    """The addresses of the pictures in ``text`` that would be saved without alternative text
-    (a library image, among ``images``, brings its own)."""
-    return _sanitize(text, images)[2]
+    return sanitise(text).removed
 
 
 def portable_article_html(safe_html, base_url):
@@ -239,7 +278,7 @@ def portable_article_html(safe_html, base_url):
 
     def portable(tokens):
         for token in tokens:
-            if token.get("name") == "img" and token["type"] in {"StartTag", "EmptyTag"}:
+            if _is_img(token):
                 data = token["data"]
                 data.pop((None, "data-file"), None)
                 if src := data.get((None, "src")):

@@ -1,6 +1,6 @@
 // The post body's editor: django-prose-editor's "configurable" preset, except that tiptap is
 // told not to inject its <style> element, which the site's CSP refuses; the same rules come
-// from css/post_editor.css instead.
+// from css/post_editor.css instead. After a new figure, writing goes on below it.
 import * as parts from "django-prose-editor/editor";
 
 const ATTRIBUTE = "data-django-prose-editor-post";
@@ -11,6 +11,43 @@ function extensionsOf(config) {
     .map(([name, options]) =>
       typeof options === "object" ? parts[name].configure(options) : parts[name],
     );
+}
+
+function insertsFigure(transaction) {
+  return transaction.steps.some((step) => {
+    let found = false;
+    step.slice?.content.descendants((node) => {
+      found ||= node.type.name === "figure";
+    });
+    return found;
+  });
+}
+
+// Where the figure holding the selection ends (a selected figure, or a selection inside one).
+function figureEnd(selection) {
+  if (selection.node?.type.name === "figure") return selection.to;
+  const { $from } = selection;
+  for (let depth = $from.depth; depth > 0; depth--) {
+    if ($from.node(depth).type.name === "figure") return $from.after(depth);
+  }
+  return null;
+}
+
+// The package's figure dialog leaves a new picture selected (the next key typed would empty
+// it) or the caret at the end of its caption: writing goes on in an empty paragraph below it.
+// An empty caption is one the author asked for ("Add caption"): the caret stays there.
+function continueBelowNewFigure({ editor, transaction }) {
+  if (!transaction.docChanged || !insertsFigure(transaction)) return;
+  const { $from } = transaction.selection;
+  if ($from.parent.type.name === "caption" && $from.parent.content.size === 0) return;
+  const after = figureEnd(transaction.selection);
+  if (after === null) return;
+  const next = transaction.doc.resolve(after).nodeAfter;
+  let chain = editor.chain();
+  if (!(next?.type.name === "paragraph" && next.content.size === 0)) {
+    chain = chain.insertContentAt(after, { type: "paragraph" });
+  }
+  chain.setTextSelection(after + 1).run();
 }
 
 function createEditor(textarea) {
@@ -33,6 +70,7 @@ function createEditor(textarea) {
         "aria-multiline": "true",
       },
     },
+    onTransaction: continueBelowNewFigure,
     onUpdate({ editor }) {
       const html = editor.getHTML();
       // An empty document is one empty paragraph: send nothing, so "required" still works.

@@ -646,3 +646,67 @@ def test_the_library_costs_the_same_however_many_images(
         response = author_client.get(url)
 
     assert response.content.decode().count(per_image) >= 24
+
+
+class TestDeletedLibraryPictures:
+    """A picture deleted from the library never leaves a broken image in a post."""
+
+    def test_a_save_leaves_out_a_deleted_picture_with_its_figure(self, make_post, make_image):
+        """Its figure and caption go; the other pictures and the text stay."""
+        kept, gone = make_image(alt="Kept"), make_image(alt="Gone")
+        post = make_post()
+        post.body = (
+            f'<p>One.</p><figure><img src="/a.jpg" alt="" data-file="{gone.pk}">'
+            "<figcaption>About the gone one</figcaption></figure>"
+            f'<p>Two.</p><img src="/b.jpg" alt="" data-file="{kept.pk}">'
+        )
+        Image.objects.filter(pk=gone.pk).delete()
+
+        post.save()
+
+        assert "About the gone one" not in post.body
+        assert "<figure>" not in post.body
+        assert post.body.startswith("<p>One.</p><p>Two.</p><img ")
+        assert f'data-file="{kept.pk}"' in post.body
+
+    def test_the_post_form_refuses_a_picture_deleted_while_writing(
+        self, author_client, make_post, make_image, post_change_form
+    ):
+        """Placed in the editor, then deleted by its uploader: the form says so, text kept."""
+        image = make_image(alt="Soon gone")
+        post = make_post()
+        body = f'<p>Mine.</p><img src="{image.default_source.url}" alt="" data-file="{image.pk}">'
+        Image.objects.filter(pk=image.pk).delete()
+
+        response = author_client.post(
+            reverse("admin:blog_post_change", args=[post.pk]), post_change_form(post, body=body)
+        )
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "was deleted from the image library" in page
+        assert "&lt;p&gt;Mine.&lt;/p&gt;" in page
+
+    def test_restoring_a_version_leaves_its_deleted_pictures_out_and_says_so(
+        self, author_client, make_post, make_image, post_change_form
+    ):
+        """The restored text has no hole where the picture was, and the author is told."""
+        image = make_image(alt="Old picture")
+        post = make_post()
+        url = reverse("admin:blog_post_change", args=[post.pk])
+        with_picture = (
+            f'<p>Then.</p><figure><img src="/x.jpg" alt="" data-file="{image.pk}">'
+            "<figcaption>Old caption</figcaption></figure>"
+        )
+        author_client.post(url, post_change_form(post, body=with_picture))
+        post.refresh_from_db()
+        author_client.post(url, post_change_form(post, body="<p>Now.</p>"))
+        old = post.revisions.filter(body__contains="data-file").first()
+        Image.objects.filter(pk=image.pk).delete()
+
+        response = author_client.post(old.get_absolute_url(), follow=True)
+
+        post.refresh_from_db()
+        assert post.body == "<p>Then.</p>"
+        messages = [str(m) for m in response.context["messages"]]
+        assert any("without the pictures deleted from the image library" in m for m in messages)

@@ -4,8 +4,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
+from blog import workflow
 from blog.models import Post
 
 pytestmark = pytest.mark.django_db
@@ -133,11 +135,15 @@ def test_preview_saves_a_draft_and_opens_its_page(client, alice):
 
 
 def test_preview_keeps_a_scheduled_post_scheduled(client, alice, make_post):
-    """Previewing a scheduled post keeps it scheduled, and never publishes it early."""
+    """Previewing a scheduled post keeps it scheduled, and never publishes it early; the
+    preview's banner says when it goes out, with the site's time zone."""
     post = make_post(author=alice, published_at=LATER)
-    _change(client, post, "preview", when=LATER)
+    response = _change(client, post, "preview", when=LATER)
     post.refresh_from_db()
     assert (post.status, post.published_at) == ("published", LATER)
+    banner = f"Scheduled for {workflow.long_time(LATER)}."
+    assert banner in response.content.decode()
+    assert banner.endswith(f" {settings.TIME_ZONE}.")
     response = _change(client, post, "preview", when=timezone.now() - timedelta(days=1))
     assert "give a publication date in the future" in response.content.decode()
     post.refresh_from_db()

@@ -204,6 +204,7 @@ def axe(axe_source):
     """
 
     def run(page):
+        page.wait_for_load_state("load")  # the page as its scripts leave it, not half-drawn
         page.evaluate(axe_source)  # not an inline <script>: the site's CSP would refuse it
         results = page.evaluate(
             "() => axe.run(document, {iframes: false, resultTypes: ['violations']})"

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from demo import pictures
 
-from .test_post_workflow import _fits, _violations
+from .test_post_workflow import _fits
 
 
 def _photo(tmp_path, name="bridge.jpg"):
@@ -33,7 +33,7 @@ def test_author_uploads_to_the_library(page, make_author, log_in, axe, media_ser
 
     expect(page.locator(".errorlist")).to_contain_text("This file is not a JPEG, PNG or WebP")
     expect(page.get_by_label("Alternative text")).to_have_value("The bridge at dusk")
-    found = _violations(axe, page)
+    found = axe(page)
     assert not found, axe.describe(found)
 
     page.get_by_label("Picture").set_input_files(_photo(tmp_path))
@@ -46,7 +46,7 @@ def test_author_uploads_to_the_library(page, make_author, log_in, axe, media_ser
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
     )
-    found = _violations(axe, page)
+    found = axe(page)
     assert not found, axe.describe(found)
 
 
@@ -58,6 +58,9 @@ def test_author_places_a_new_picture_in_the_body(
     from blog.models import Image, Post
 
     make_author("ines", display_name="Inès Laurent")
+    plain = Image.objects.upload(
+        SimpleUploadedFile("bus.jpg", pictures.jpeg(pictures.night_bus())), alt="A night bus"
+    )
     log_in(page, "ines")
     page.goto("/admin/blog/post/add/")
     page.locator("#id_title").fill("Bridges")
@@ -71,7 +74,7 @@ def test_author_places_a_new_picture_in_the_body(
         dialog.get_by_role("button", name="Browse...").click()
     picker = opening.value
     picker.wait_for_load_state()
-    found = _violations(axe, picker)
+    found = axe(picker)
     assert not found, axe.describe(found)
     picker.get_by_label("Picture").set_input_files(_photo(tmp_path))
     picker.get_by_label("Alternative text").fill("The bridge at dusk")
@@ -82,14 +85,31 @@ def test_author_places_a_new_picture_in_the_body(
     with picker.expect_event("close"):
         chosen.click()
 
-    image = Image.objects.get()
+    image = Image.objects.exclude(pk=plain.pk).get()
     expect(dialog.get_by_label("Image URL")).to_have_value(image.default_source.url)
     expect(dialog.get_by_label("Alternative Text")).to_have_value("The bridge at dusk")
     expect(dialog.get_by_label("Caption")).to_have_value("Seen from the east bank")
     dialog.get_by_role("button", name="Insert").click()
     body = page.get_by_role("textbox", name="Body")
     expect(body.locator("figure img")).to_have_attribute("src", image.default_source.url)
+    page.keyboard.type("Then the town.")
     expect(body.locator("figcaption")).to_have_text("Seen from the east bank")
+    expect(body.locator("figure + p")).to_have_text("Then the town.")
+
+    # A picture without a caption, from the library: typing after it keeps it whole.
+    page.get_by_role("button", name="figure").click()
+    with page.expect_popup() as opening:
+        dialog.get_by_role("button", name="Browse...").click()
+    picker = opening.value
+    with picker.expect_event("close"):
+        picker.get_by_role("button", name="Insert").and_(
+            picker.locator(f'[data-id="{plain.pk}"]')
+        ).click()
+    dialog.get_by_role("button", name="Insert").click()
+    page.keyboard.type("The end.")
+    expect(body.locator("figure img")).to_have_count(2)
+    expect(body.locator("figure img").last).to_have_attribute("src", plain.default_source.url)
+    expect(body.locator("figure + p").last).to_have_text("The end.")
     page.get_by_role("button", name="Save draft").click()
 
     expect(page.locator(".messagelist .success")).to_be_visible()
@@ -99,7 +119,7 @@ def test_author_places_a_new_picture_in_the_body(
     assert "srcset=" in post.body
     page.get_by_role("button", name="Preview").click()
     expect(page).to_have_url(re.compile(r"/posts/bridges/$"))
-    picture = page.locator(".post-body figure img")
+    picture = page.locator(".post-body figure img").first
     expect(picture).to_have_attribute("loading", "lazy")
     expect(picture).to_have_attribute("alt", "The bridge at dusk")
     picture.scroll_into_view_if_needed()
@@ -110,8 +130,9 @@ def test_author_places_a_new_picture_in_the_body(
     assert box["width"] / box["height"] == pytest.approx(1600 / 1000, rel=0.02)
 
 
-def test_picker_fits_a_phone(new_page, make_author, log_in, media_served):
-    """On a phone the picker's grid wraps instead of widening the window."""
+def test_picker_and_library_fit_a_phone(new_page, make_author, log_in, media_served):
+    """On a phone the picker's grid wraps and the library's list is a column of cards,
+    instead of widening the window."""
     from blog.models import Image
 
     for name in ["bridge", "bus"]:
@@ -123,4 +144,8 @@ def test_picker_fits_a_phone(new_page, make_author, log_in, media_served):
     log_in(page, "ines")
     page.goto("/admin/blog/image/picker/?CKEditorFuncNum=-1")
     expect(page.get_by_role("button", name="Insert").first).to_be_visible()
+    assert _fits(page)
+    page.goto("/admin/blog/image/")
+    size = page.locator("td.field-dimensions").first
+    assert size.evaluate("td => getComputedStyle(td, '::before').content") == '"Size: "'
     assert _fits(page)
