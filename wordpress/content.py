@@ -164,6 +164,13 @@ def _source(attributes):
     return next((attributes[key] for key in _MEDIA_SOURCES if attributes.get(key)), "")
 
 
+def site_body(content):
+    """A body this site exported, as it is: only the references to its image library go
+    (its ids name other pictures here), and its pictures still at the old site are counted."""
+    text = _LIBRARY_REFERENCE.sub(r"\1", content)
+    return Body(text, old_images=len(_OLD_UPLOAD.findall(text)))
+
+
 def convert_body(content, title=""):
     """A WordPress post's ``content:encoded`` as this site's body HTML (still to sanitise)."""
     conversion = _Conversion(title)
@@ -198,8 +205,10 @@ _HARMLESS = {"span", "div", "font", "center", "section", "article", "header", "f
 # An image's reference to the exporting site's library (blog.sanitize): its ids name other
 # pictures here, so it goes and the image keeps its address.
 _LIBRARY_REFERENCE = re.compile(r"""(<img\b[^>]*?)\sdata-file\s*=\s*["']?\d+["']?""", re.IGNORECASE)
+# A picture whose file is on the old site: WordPress's uploads, or this site's library.
 _OLD_UPLOAD = re.compile(
-    r"<img\b[^>]*?\bsrc\s*=\s*[\"']?https?://[^\"'\s>]*/wp-content/uploads/", re.IGNORECASE
+    r"<img\b[^>]*?\bsrc\s*=\s*[\"']?https?://[^\"'\s>]*/(?:wp-content/uploads|media/images)/",
+    re.IGNORECASE,
 )
 
 

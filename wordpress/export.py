@@ -15,16 +15,19 @@ import re
 from dataclasses import dataclass
 from datetime import UTC
 from email.utils import format_datetime
+from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
 import django
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import to_locale
 
-from blog.models import Author, Post, Tag
+from blog.models import Author, Image, Post, Tag
 from blog.sanitize import portable_article_html
 from comments.closing import state_of
 from comments.models import Comment, Discussion
@@ -68,6 +71,7 @@ COMMENT_FIELDS = (
 class ExportSummary:
     authors: int = 0
     tags: int = 0
+    images: int = 0
     posts: int = 0
     comments: int = 0
 
@@ -152,6 +156,7 @@ class WxrWriter:
             self.write_channel_header()
             self.write_authors()
             self.write_tags()
+            self.write_images()
             for post in self.posts():
                 self.write_post(post)
             self.write("</channel>\n</rss>\n")
@@ -225,6 +230,54 @@ class WxrWriter:
             self.line(1, "</wp:tag>")
         self.write("\n")
 
+    def attachment_id(self, image_id):
+        """A library image's WordPress id: WordPress numbers posts and attachments together,
+        so images are numbered after the last post."""
+        return self.last_post_id + image_id
+
+    @cached_property
+    def last_post_id(self):
+        return Post.objects.aggregate(last=Max("pk"))["last"] or 0
+
+    def write_images(self):
+        """The image library as WordPress attachments, before the posts that use them (so a
+        reader of the file knows a featured image when it meets it): the original's address,
+        alt text, caption (excerpt) and credit (description)."""
+        images = Image.objects.select_related("uploaded_by").order_by("pk")
+        for image in images.iterator(chunk_size=self.chunk_size):
+            self.summary.images += 1
+            date, date_gmt = wp_dates(image.uploaded_at)
+            address = text(urljoin(f"{self.site_url}/", image.file.url))
+            uploader = image.uploaded_by.get_username() if image.uploaded_by else ""
+            self.line(1, "<item>")
+            for content in (
+                element("title", image.alt),
+                element("link", address, raw=True),
+                element("pubDate", format_datetime(image.uploaded_at.astimezone(UTC)), raw=True),
+                element("dc:creator", uploader),
+                element("guid", address, raw=True, attrs={"isPermaLink": "false"}),
+                "<description></description>",
+                element("content:encoded", image.credit),
+                element("excerpt:encoded", image.caption),
+                element("wp:post_id", self.attachment_id(image.pk), raw=True),
+                element("wp:post_date", date),
+                element("wp:post_date_gmt", date_gmt),
+                element("wp:comment_status", "closed"),
+                element("wp:ping_status", "closed"),
+                element("wp:post_name", slugify(image.alt)[:200]),
+                element("wp:status", "inherit"),
+                element("wp:post_parent", 0, raw=True),
+                element("wp:menu_order", 0, raw=True),
+                element("wp:post_type", "attachment"),
+                element("wp:post_password", ""),
+                element("wp:is_sticky", 0, raw=True),
+                element("wp:attachment_url", address, raw=True),
+            ):
+                self.line(2, content)
+            self.write_meta("wp:postmeta", wxr.IMAGE_ALT_META, image.alt, depth=2)
+            self.line(1, "</item>")
+        self.write("\n")
+
     def posts(self):
         """Every post, whatever its status, by id; prefetched a chunk at a time."""
         comments = Comment.objects.only(*COMMENT_FIELDS).order_by("pk")
@@ -284,6 +337,9 @@ class WxrWriter:
             attrs = {"domain": "post_tag", "nicename": tag.slug}
             self.line(2, element("category", tag.name, attrs=attrs))
         self.write_meta("wp:postmeta", wxr.BODY_FORMAT_META, "html", depth=2)
+        if post.featured_image_id:
+            featured = str(self.attachment_id(post.featured_image_id))
+            self.write_meta("wp:postmeta", wxr.FEATURED_IMAGE_META, featured, depth=2)
         self.write_meta(
             "wp:postmeta", wxr.DISCUSSION_META, json.dumps(discussion_switches(discussion)), depth=2
         )

@@ -27,7 +27,7 @@ from blog.models import FormerSlug, MediaEmbed, Post, Tag
 
 from . import wxr
 from .authors import author_for, clean_login, first_free, login_key
-from .content import Body, convert_body, plain_text
+from .content import convert_body, plain_text, site_body
 from .discussion import import_discussion
 from .models import TERM_SLUG_LENGTH, ImportedAuthor, ImportedPost, ImportedTag
 from .old_links import old_path
@@ -242,7 +242,7 @@ class _PostImport:
     def body(self, title):
         """This site's own HTML as it is; WordPress's text converted (``content.py``)."""
         if self.item.meta.get(wxr.BODY_FORMAT_META) == "html":
-            return Body(self.item.content)
+            return site_body(self.item.content)
         return convert_body(self.item.content, title)
 
     def report_body(self, body):
@@ -258,8 +258,14 @@ class _PostImport:
             self.report.media["old images"] += body.old_images
             images = "image still loads" if body.old_images == 1 else "images still load"
             self.warn(
-                f"{body.old_images} {images} from the old site (/wp-content/uploads/): copy "
-                "the files here before it closes."
+                f"{body.old_images} {images} from the old site: upload the pictures here "
+                "and place them again before it closes."
+            )
+        if self.item.meta.get(wxr.FEATURED_IMAGE_META):
+            self.report.media["featured"] += 1
+            self.warn(
+                "its featured image stays at the old site: upload it here and choose it in "
+                "the post's Featured image field."
             )
 
     def keep_modified_date(self, post):

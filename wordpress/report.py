@@ -29,6 +29,7 @@ MEDIA = {
     "links": "Media URLs kept as links",
     "scripts": "Scripts and styles removed from bodies",
     "old images": "Images still loading from the old site",
+    "featured": "Featured images left at the old site",
     "markup": "Posts with markup removed (see the warnings)",
 }
 

@@ -37,3 +37,8 @@ COMMENT_STATUS_META = "_blog_comment_status"
 # A comment's moderation flags, a JSON list of the names below.
 COMMENT_FLAGS_META = "_blog_comment_flags"
 COMMENT_FLAGS = ("replies_hidden", "replies_locked", "by_staff")
+
+# WordPress's own meta: a post's featured image (the id of an attachment item of the file),
+# and an image attachment's alternative text.
+FEATURED_IMAGE_META = "_thumbnail_id"
+IMAGE_ALT_META = "_wp_attachment_image_alt"

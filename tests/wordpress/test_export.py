@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from io import BytesIO, StringIO
 from itertools import pairwise
@@ -362,7 +363,7 @@ def test_output_goes_to_a_file_and_the_report_to_the_console(post, add_comment, 
     target.write_text("an older export")
     output, _ = export_text(output=str(target))
     assert output.strip() == (
-        f"Exported 1 post(s), 1 comment(s), 1 author(s) and 0 tag(s) to {target}."
+        f"Exported 1 post(s), 1 comment(s), 0 image(s), 1 author(s) and 0 tag(s) to {target}."
     )
     root = ElementTree.parse(str(target)).getroot()
     assert [i.findtext("title") for i in root.iter("item")] == [post.title]
@@ -407,27 +408,29 @@ def test_the_site_url_setting_is_the_default(settings, post):
 
 
 def test_queries_do_not_grow_with_posts_or_comments(
-    make_post, add_comment, django_assert_max_num_queries
+    make_post, add_comment, make_image_for_export, django_assert_max_num_queries
 ):
-    """A fixed number of queries, whatever the number of posts, tags, media and comments."""
+    """A fixed number of queries, whatever the number of posts, tags, images, media and
+    comments."""
     tag = Tag.objects.create(name="Cities", slug="cities")
 
     def add_posts(count):
         for _ in range(count):
-            post = make_post(tags=[tag])
+            post = make_post(tags=[tag], featured_image=make_image_for_export)
             MediaEmbed.objects.create(post=post, url="https://example.com/a", title="A")
             first = add_comment(post)
             add_comment(post, parent=first)
 
-    # Its savepoint, authors, tags, posts, and for each chunk of posts their tags, media and
-    # comments (a chunk is 100 posts) and its release.
+    # Its savepoint, authors, tags, images, the last post's id (images are numbered after
+    # it), posts, and for each chunk of posts their tags, media and comments (a chunk is 100
+    # posts) and its release.
     add_posts(1)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         export()
     add_posts(30)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         root = export()
-    assert len(root.findall("channel/item")) == 31
+    assert len(root.findall("channel/item")) == 31 + 1  # and the image's attachment
     assert len(list(root.iter(f"{WP}comment"))) == 62
 
 
@@ -445,3 +448,55 @@ def test_pictures_from_the_library_travel_at_absolute_addresses(make_post, make_
     assert f"{SITE}{image.sources[0].url} {image.sources[0].width}w" in body
     assert "data-file" not in body
     assert 'srcset="/' not in body
+
+
+def test_the_image_library_travels_as_attachments_with_featured_images(
+    make_post, make_image_for_export, author
+):
+    """Each library image is an attachment WordPress can download (its original's address,
+    alt text, caption, credit), listed before the posts; a post names its featured image
+    with _thumbnail_id, as WordPress does."""
+    image = make_image_for_export
+    image.caption, image.credit, image.uploaded_by = "At noon", "Photo: Ana", author.user
+    image.save()
+    post = make_post(featured_image=image)
+
+    root = export()
+
+    items = list(root.iter("item"))
+    attachment = items[0]
+    assert attachment.findtext(f"{WP}post_type") == "attachment"
+    assert attachment.findtext(f"{WP}attachment_url") == f"{SITE}{image.file.url}"
+    assert attachment.findtext(f"{EXCERPT}encoded") == "At noon"
+    assert attachment.findtext(f"{CONTENT}encoded") == "Photo: Ana"
+    assert attachment.findtext(f"{DC}creator") == author.user.username
+    assert meta(attachment, "postmeta", "_wp_attachment_image_alt") == "A lake"
+    attachment_id = attachment.findtext(f"{WP}post_id")
+    assert int(attachment_id) > post.pk
+    assert meta(item_of(root, post), "postmeta", "_thumbnail_id") == attachment_id
+
+
+def test_an_imported_export_says_what_stays_at_the_old_site(
+    make_post, make_image_for_export, tmp_path
+):
+    """Imported elsewhere, the featured image and the body's library pictures are reported
+    as still at the old site; the attachment items are counted as skipped."""
+    image = make_image_for_export
+    post = make_post(featured_image=image)
+    post.body = f'<p>Lake.</p><img src="/x.jpg" alt="" data-file="{image.pk}">'
+    post.save()
+    target = tmp_path / "site.xml"
+    export_text(output=str(target))
+    Post.objects.all().delete()
+
+    out = StringIO()
+    call_command("import_wordpress", str(target), stdout=out, stderr=StringIO())
+
+    report = out.getvalue()
+    assert re.search(r"Featured images left at the old site +1", report)
+    assert re.search(r"Images still loading from the old site +1", report)
+    assert re.search(r"Attachments skipped +1", report)
+    imported = Post.objects.get()
+    assert imported.featured_image is None
+    assert "data-file" not in imported.body
+    assert f'src="{SITE}{image.default_source.url}"' in imported.body

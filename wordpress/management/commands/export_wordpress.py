@@ -41,7 +41,8 @@ class Command(BaseCommand):
             report, where = self.stderr, "standard output"
         report.write(
             f"Exported {summary.posts} post(s), {summary.comments} comment(s), "
-            f"{summary.authors} author(s) and {summary.tags} tag(s) to {where}.",
+            f"{summary.images} image(s), {summary.authors} author(s) and {summary.tags} tag(s) "
+            f"to {where}.",
             style_func=self.style.SUCCESS,
         )
 
