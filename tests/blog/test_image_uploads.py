@@ -710,3 +710,26 @@ class TestDeletedLibraryPictures:
         assert post.body == "<p>Then.</p>"
         messages = [str(m) for m in response.context["messages"]]
         assert any("without the pictures deleted from the image library" in m for m in messages)
+
+
+def test_files_no_image_names_are_removed_once_a_day_old(make_image):
+    """What a rolled-back upload left goes; the library's files, and a file written just now
+    (an upload in progress), stay."""
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+
+    from blog.image_storage import remove_orphaned_files
+
+    image = make_image()
+    stray = default_storage.save("images/2020/01/stray.jpg", ContentFile(b"left behind"))
+    fresh = default_storage.save("images/2020/01/fresh.jpg", ContentFile(b"just written"))
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(default_storage.path(stray), (two_days_ago, two_days_ago))
+    for name in image.file_names():
+        os.utime(default_storage.path(name), (two_days_ago, two_days_ago))
+
+    assert remove_orphaned_files() == 1
+
+    assert sorted(stored_files()) == sorted([*image.file_names(), fresh])
