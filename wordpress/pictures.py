@@ -12,6 +12,7 @@ that cannot be copied is a warning and stays where it was. Each address is copie
 """
 
 import html
+import http.client
 import os
 import re
 import urllib.error
@@ -141,7 +142,7 @@ def download(url, allowed):
         raise NotCopied(f"the server could not be reached ({error.reason})") from None
     except TimeoutError:
         raise NotCopied(f"the server did not answer within {TIMEOUT} seconds") from None
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:
         raise NotCopied(f"the download failed ({error})") from None
     if len(data) > limit:
         raise NotCopied(too_big)
@@ -200,7 +201,12 @@ class PictureCopier:
     def copy(self):
         """Copy the pictures of every created post, one transaction per post."""
         for created in self.posts:
-            _PostPictures(self, created).run()
+            try:
+                _PostPictures(self, created).run()
+            except Exception as error:  # the post stays as imported; the others go on
+                self.report.warnings.append(
+                    f"{created.label}: its pictures were not copied: {error}"
+                )
 
     # --- One picture -----------------------------------------------------------------------
 
