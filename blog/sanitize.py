@@ -291,3 +291,27 @@ def portable_article_html(safe_html, base_url):
             yield token
 
     return _render(safe_html, portable)[0] if safe_html else ""
+
+
+def refer_to_library(safe_html, images):
+    """A sanitised article whose pictures come from the library: each ``<img>`` whose src
+    is a key of ``images`` (address → ``Image``) refers to that image (``data-file``; the
+    sizes it had elsewhere go, the save writes the image's own), and each link to such an
+    address leads to the image's file. Its alt text stays."""
+
+    def referring(tokens):
+        for token in tokens:
+            data = token.get("data") if token["type"] in {"StartTag", "EmptyTag"} else None
+            if _is_img(token) and (image := images.get(data.get((None, "src")))):
+                for name in ("srcset", "sizes", "width", "height"):
+                    data.pop((None, name), None)
+                data[(None, "data-file")] = str(image.pk)
+            elif (
+                token.get("name") == "a"
+                and data
+                and (image := images.get(data.get((None, "href"))))
+            ):
+                data[(None, "href")] = image.file.url
+            yield token
+
+    return _render(safe_html, referring)[0] if safe_html else ""

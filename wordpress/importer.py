@@ -13,6 +13,7 @@ are, and its discussions' and comments' moderation state is restored from their 
 
 import html
 import json
+from collections import Counter
 from contextlib import nullcontext
 from hashlib import sha1
 from urllib.parse import unquote
@@ -45,18 +46,21 @@ STANDFIRST_LENGTH = Post._meta.get_field("standfirst").max_length
 DRAFT_STATUSES = ("draft", "pending", "auto-draft")
 
 
-def import_wxr(stream, report):
+def import_wxr(stream, report, pictures=None):
     """Import the WXR file ``stream`` (binary), counting in ``report`` (an ``ImportReport``;
-    its ``dry_run`` rolls everything back).
+    its ``dry_run`` rolls everything back). With ``pictures`` (a ``pictures.PictureCopier``)
+    the pictures of the posts created are copied into the library once the file is read.
 
     Raises ``reader.WxrError`` when the file cannot be read; the posts read before a
     malformed part stay imported (unless it is a dry run) and ``report`` counts them.
     """
-    importer = Importer(report)
+    importer = Importer(report, pictures)
     with transaction.atomic() if report.dry_run else nullcontext():
         try:
             for entry in read_wxr(stream):
                 importer.add(entry)
+            if pictures is not None:
+                pictures.copy()
         finally:
             importer.count_authors_imported_before()
         if report.dry_run:
@@ -77,8 +81,9 @@ def _label(item):
 
 
 class Importer:
-    def __init__(self, report):
+    def __init__(self, report, pictures=None):
         self.report = report
+        self.pictures = pictures  # a PictureCopier with --fetch-images, else None
         self.source = ""
         self.authors = {}  # login -> Author
         self.cleaned = {}  # clean_login(login) -> Author, for creators written otherwise
@@ -92,6 +97,8 @@ class Importer:
         match entry:
             case Channel():
                 self.source = self.report.source = entry.source
+                if self.pictures is not None:
+                    self.pictures.add_channel(entry)
             case WxrAuthor():
                 self.add_author(entry)
             case WxrItem():
@@ -118,6 +125,9 @@ class Importer:
             self.users[wp_author.wp_id] = author.user
 
     def add_item(self, item):
+        if item.post_type == "attachment" and self.pictures is not None:
+            self.pictures.add_attachment(item)
+            return
         if item.post_type != "post" or item.status == "trash":
             self.report.skipped["trash" if item.post_type == "post" else item.post_type] += 1
             self.report.skipped["comments"] += len(item.comments)
@@ -141,6 +151,8 @@ class Importer:
         else:
             self.report.merge(outcome)
             self.terms |= job.terms
+            if job.created is not None and self.pictures is not None:
+                self.pictures.add_post(job.created, item, job.converted_html, _label(item))
 
     def listed_author(self, login):
         """The author the export describes with ``login``, or written otherwise (``>alice``
@@ -178,6 +190,8 @@ class _PostImport:
         self.source = importer.source
         self.imported = None  # the import of this item before this run, once looked up
         self.terms = set()  # (source, slug) of the terms this item recorded
+        self.created = None  # the post this run created, with its body before the save
+        self.converted_html = ""
 
     def run(self):
         item, source = self.item, self.source
@@ -224,6 +238,7 @@ class _PostImport:
             published_at=published_at,
         )
         post.save()
+        self.created, self.converted_html = post, body.html
         post.tags.set(self.tags())
         self.add_media(post, body)
         self.report_body(body)
@@ -246,26 +261,31 @@ class _PostImport:
         return convert_body(self.item.content, title)
 
     def report_body(self, body):
-        """What the editor should look at in this post, in the warnings and the totals."""
-        self.report.shortcodes.update(body.shortcodes)
-        if body.shortcodes:
-            names = ", ".join(f"[{name}]" for name in sorted(body.shortcodes))
+        """What the editor should look at in this post, in the warnings and the totals; with
+        --fetch-images, its pictures and galleries are counted once copied."""
+        fetching = self.importer.pictures is not None
+        shortcodes = body.shortcodes - Counter(gallery=body.shortcodes["gallery"] * fetching)
+        self.report.shortcodes.update(shortcodes)
+        if shortcodes:
+            names = ", ".join(f"[{name}]" for name in sorted(shortcodes))
             self.warn(f"shortcodes kept as text: {names}.")
         if body.removed:
             self.report.media["markup"] += 1
             self.warn(f"markup this site does not keep was removed: {', '.join(body.removed)}.")
+        if fetching:
+            return
         if body.old_images:
             self.report.media["old images"] += body.old_images
             images = "image still loads" if body.old_images == 1 else "images still load"
             self.warn(
                 f"{body.old_images} {images} from the old site: upload the pictures here "
-                "and place them again before it closes."
+                "and place them again before it closes (or import with --fetch-images)."
             )
         if self.item.meta.get(wxr.FEATURED_IMAGE_META):
             self.report.media["featured"] += 1
             self.warn(
                 "its featured image stays at the old site: upload it here and choose it in "
-                "the post's Featured image field."
+                "the post's Featured image field (or import with --fetch-images)."
             )
 
     def keep_modified_date(self, post):

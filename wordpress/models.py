@@ -11,10 +11,11 @@ taken after the site moved to https keys the same items.
 from django.db import models
 from django.utils import timezone
 
-from blog.models import Author, Post, Tag
+from blog.models import Author, Image, Post, Tag
 from comments.models import Comment
 
 PATH_LENGTH = 500
+PICTURE_URL_LENGTH = 1000
 TERM_SLUG_LENGTH = 200  # WordPress's own limit
 
 
@@ -96,3 +97,22 @@ class ImportedTag(models.Model):
 
     def __str__(self):
         return f"Term {self.slug} from {self.source}"
+
+
+class ImportedImage(models.Model):
+    """The library image a picture of the old site (its address) became: copied once, reused
+    by every post and run that shows it; a tombstone once the image is deleted here."""
+
+    image = models.ForeignKey(Image, on_delete=models.SET_NULL, null=True, related_name="+")
+    source = models.CharField(max_length=200)
+    url = models.URLField(max_length=PICTURE_URL_LENGTH)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["source", "url"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "url"], name="importedimage_unique")
+        ]
+
+    def __str__(self):
+        return f"Picture {self.url} from {self.source}"

@@ -86,6 +86,8 @@ class WxrItem:
     comment_status: str = ""
     password: str = ""
     creator: str = ""
+    parent: int = 0  # an attachment's: the post it was uploaded to
+    attachment_url: str = ""
     categories: list = field(default_factory=list)  # (domain, nicename, name)
     meta: dict = field(default_factory=dict)
     comments: list = field(default_factory=list)
@@ -174,6 +176,8 @@ def _item(element):
         comment_status=values.get("wp:comment_status", "").strip(),
         password=values.get("wp:post_password", "").strip(),
         creator=values.get("dc:creator", "").strip(),
+        parent=_int(values.get("wp:post_parent")),
+        attachment_url=values.get("wp:attachment_url", "").strip(),
         categories=[
             (child.get("domain", ""), child.get("nicename", ""), _text(child))
             for child in element

@@ -31,6 +31,14 @@ MEDIA = {
     "old images": "Images still loading from the old site",
     "featured": "Featured images left at the old site",
     "markup": "Posts with markup removed (see the warnings)",
+    # --fetch-images
+    "copied": "Pictures copied into the image library",
+    "to copy": "Pictures to copy into the image library",
+    "check alt": "Copied pictures whose alt text is their title or file name (check it)",
+    "featured set": "Featured images set",
+    "galleries": "Galleries turned into figures",
+    "not copied": "Pictures that could not be copied (see the warnings)",
+    "other hosts": "Pictures left on other hosts",
 }
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from wordpress.importer import import_wxr
+from wordpress.pictures import PictureCopier
 from wordpress.reader import WxrError
 from wordpress.report import ImportReport
 
@@ -31,14 +32,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Do the whole import, then roll it back."
         )
+        parser.add_argument(
+            "--fetch-images",
+            action="store_true",
+            help="Copy the pictures of the posts created (featured, in bodies, galleries) "
+            "from the old site into the image library.",
+        )
+        parser.add_argument(
+            "--fetch-images-from",
+            action="append",
+            default=[],
+            metavar="HOST",
+            help="Another host to copy pictures from (a CDN); repeatable.",
+        )
 
-    def handle(self, file, dry_run, **options):
+    def handle(self, file, dry_run, fetch_images, fetch_images_from, **options):
         try:
             stream = open(file, "rb")  # noqa: SIM115 (closed below, after the bar)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         self.stderr.ending = ""  # the bar rewrites its line
         report = ImportReport(dry_run=dry_run)
+        pictures = PictureCopier(report, fetch_images_from) if fetch_images else None
         with (
             stream,
             tqdm(
@@ -50,7 +65,7 @@ class Command(BaseCommand):
             ) as bar,
         ):
             try:
-                import_wxr(_Progress(stream, bar), report)
+                import_wxr(_Progress(stream, bar), report, pictures)
             except WxrError as error:
                 failure = error
             else:

@@ -1,0 +1,304 @@
+"""import_wordpress --fetch-images: the old site's pictures copied into the image library."""
+
+import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from PIL import Image as Pillow
+
+from blog.models import Image, Post
+from blog.sanitize import refer_to_library
+from wordpress.models import ImportedImage
+
+pytestmark = pytest.mark.django_db
+
+EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"
+  xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel>
+  <link>{site}</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:base_site_url>{site}</wp:base_site_url>
+  <item>
+    <title>Kites</title>
+    <dc:creator>writer</dc:creator>
+    <content:encoded><![CDATA[{body}]]></content:encoded>
+    <wp:post_id>10</wp:post_id>
+    <wp:post_date_gmt>2020-01-01 10:00:00</wp:post_date_gmt>
+    <wp:post_name>kites</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>{featured}
+  </item>
+  {attachments}
+</channel>
+</rss>
+"""
+# id, file, parent, title, caption, credit, alt
+ATTACHMENTS = [
+    (21, "red-kite.jpg", 0, "Red kite", "Over the ridge", "Photo: Ann Lee", "A red kite gliding"),
+    (22, "gallery-a.png", 0, "First of the gallery", "", "", ""),
+    (23, "gallery-b.png", 0, "gallery_b", "", "", ""),
+    (24, "attached.png", 10, "", "Attached caption", "", "An attached picture"),
+    (25, "missing.jpg", 0, "Gone", "", "", "Gone"),
+]
+
+
+def attachment(site, wp_id, name, parent, title, caption, credit, alt):
+    return f"""<item>
+    <title>{title}</title>
+    <content:encoded><![CDATA[{credit}]]></content:encoded>
+    <excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded>
+    <wp:post_id>{wp_id}</wp:post_id>
+    <wp:post_parent>{parent}</wp:post_parent>
+    <wp:status>inherit</wp:status>
+    <wp:post_type>attachment</wp:post_type>
+    <wp:attachment_url>{site}/wp-content/uploads/2020/01/{name}</wp:attachment_url>
+    <wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key>
+      <wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>
+  </item>"""
+
+
+class Server:
+    """A local web server for a folder of pictures; the paths it was asked for."""
+
+    def __init__(self, folder):
+        requested = self.requested = []
+
+        class Handler(SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(folder), **kwargs)
+
+            def do_GET(self):
+                requested.append(self.path)
+                super().do_GET()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def server(tmp_path):
+    folder = tmp_path / "site" / "wp-content" / "uploads" / "2020" / "01"
+    folder.mkdir(parents=True)
+    for name, size in [
+        ("red-kite.jpg", (640, 480)),
+        ("red-kite-300x225.jpg", (300, 225)),
+        ("gallery-a.png", (60, 40)),
+        ("gallery-b.png", (60, 40)),
+        ("attached.png", (60, 40)),
+        ("inline.png", (50, 50)),
+    ]:
+        Pillow.new("RGB", size, "teal").save(folder / name)
+    (folder / "broken.jpg").write_bytes(b"this is no picture")
+    (folder / "huge.png").write_bytes(os.urandom(300_000))
+    served = Server(tmp_path / "site")
+    yield served
+    served.httpd.shutdown()
+    served.httpd.server_close()
+
+
+BODY = """<p>Intro.</p>
+[caption id="attachment_21" width="300"]<a href="{up}/red-kite.jpg"><img class="wp-image-21 \
+size-medium" src="{up}/red-kite-300x225.jpg" alt="The kite, seen from below" width="300" \
+height="225" srcset="{up}/red-kite-300x225.jpg 300w, {up}/red-kite.jpg 640w" /></a> A kite\
+[/caption]
+
+<img src="{up}/red-kite.jpg" alt="" />
+
+<img src="{up}/inline.png" alt="Inline" />
+
+[gallery ids="22,23"]
+
+[gallery]
+
+<img src="{up}/missing.jpg" alt="Lost" /> <img src="{up}/broken.jpg" alt="Broken" />
+<img src="{up}/huge.png" alt="Huge" /> <img src="http://elsewhere.example/cat.jpg" alt="Cat" />
+"""
+
+
+@pytest.fixture
+def export(server, tmp_path):
+    """The export file of the server's site: one post using every kind of picture."""
+    site = server.url
+    path = tmp_path / "export.xml"
+    path.write_text(
+        EXPORT.format(
+            site=site,
+            body=BODY.format(up=f"{site}/wp-content/uploads/2020/01"),
+            featured="<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+            "<wp:meta_value>21</wp:meta_value></wp:postmeta>",
+            attachments="\n".join(attachment(site, *a) for a in ATTACHMENTS),
+        )
+    )
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _small_cap(settings):
+    settings.BLOG_IMAGE_MAX_BYTES = 200_000
+
+
+def test_featured_image_copied_with_alt_caption_and_credit(import_wordpress, export):
+    """The featured image comes from its attachment, with its alt text, caption and credit."""
+    summary = import_wordpress(export, "--fetch-images")
+    post = Post.objects.get(slug="kites")
+    image = post.featured_image
+    assert (image.alt, image.caption, image.credit) == (
+        "The kite, seen from below",  # the body used it first, with the author's words
+        "Over the ridge",
+        "Photo: Ann Lee",
+    )
+    assert (image.width, image.height) == (640, 480)
+    assert summary.count("Featured images set") == 1
+    assert "Featured images left at the old site" not in summary
+
+
+def test_body_picture_and_size_variant_become_one_library_image(import_wordpress, export, server):
+    """A size variant and its original are one picture, downloaded once (the original)."""
+    import_wordpress(export, "--fetch-images")
+    body = Post.objects.get(slug="kites").body
+    kite = ImportedImage.objects.get(url__endswith="/red-kite.jpg").image
+    assert body.count(f'data-file="{kite.pk}"') == 2
+    assert 'alt="The kite, seen from below"' in body  # the author's alt kept
+    assert f'src="{kite.file.url}"' in body
+    assert "srcset=" in body
+    assert "red-kite-300x225" not in body
+    assert f'href="{kite.file.url}"' in body  # the link to the original leads here
+    assert server.requested.count("/wp-content/uploads/2020/01/red-kite.jpg") == 1
+    assert not [p for p in server.requested if "300x225" in p]
+    inline = ImportedImage.objects.get(url__endswith="/inline.png").image
+    assert f'data-file="{inline.pk}"' in body
+    assert inline.alt == "Inline"
+
+
+def test_galleries_become_figures(import_wordpress, export):
+    """[gallery ids=...] shows the listed pictures, [gallery] the post's attached ones."""
+    summary = import_wordpress(export, "--fetch-images")
+    body = Post.objects.get(slug="kites").body
+    assert "[gallery" not in body
+    ids = [
+        ImportedImage.objects.get(url__endswith=f"/{n}").image.pk
+        for n in ("gallery-a.png", "gallery-b.png", "attached.png")
+    ]
+    for pk in ids:
+        assert f'data-file="{pk}"' in body
+    assert "<figcaption>Attached caption</figcaption>" in body
+    assert summary.count("Galleries turned into figures") == 2
+    assert "Shortcode [gallery]" not in summary
+    # No alt text in the export: the title, else the file name, to check.
+    assert Image.objects.get(pk=ids[0]).alt == "First of the gallery"
+    assert Image.objects.get(pk=ids[1]).alt == "gallery_b"
+    assert (
+        summary.count("Copied pictures whose alt text is their title or file name (check it)") == 2
+    )
+
+
+def test_failures_are_warnings_and_pictures_stay(import_wordpress, export, server):
+    """A 404, a broken file, a too-big file and another host leave those pictures as they
+    were, with a warning each; the rest is imported."""
+    summary = import_wordpress(export, "--fetch-images")
+    up = f"{server.url}/wp-content/uploads/2020/01"
+    body = Post.objects.get(slug="kites").body
+    for name in ("missing.jpg", "broken.jpg", "huge.png"):
+        assert f'src="{up}/{name}"' in body
+    assert 'src="http://elsewhere.example/cat.jpg"' in body
+    assert f"{up}/missing.jpg was not copied: the server answered 404" in summary
+    assert f"{up}/broken.jpg was not copied:" in summary
+    assert f"{up}/huge.png was not copied: it is larger than" in summary
+    assert summary.count("Pictures that could not be copied (see the warnings)") == 3
+    assert summary.count("Pictures left on other hosts") == 1
+    assert summary.count("Pictures copied into the image library") == 5
+    assert summary.count("Posts created") == 1
+    assert Image.objects.count() == 5
+
+
+def test_second_run_downloads_nothing(import_wordpress, export, server):
+    """Running the import again copies nothing and changes nothing."""
+    import_wordpress(export, "--fetch-images")
+    body = Post.objects.get(slug="kites").body
+    asked = len(server.requested)
+    summary = import_wordpress(export, "--fetch-images")
+    assert len(server.requested) == asked
+    assert "Nothing changed" in summary
+    assert Image.objects.count() == 5
+    assert Post.objects.get(slug="kites").body == body
+
+
+def test_copied_picture_reused_by_a_later_post(import_wordpress, export, server, tmp_path):
+    """A picture copied by an earlier run is reused by a new post, not downloaded again."""
+    import_wordpress(export, "--fetch-images")
+    asked = len(server.requested)
+    later = tmp_path / "later.xml"
+    later.write_text(
+        export.read_text()
+        .replace("<wp:post_id>10<", "<wp:post_id>11<")
+        .replace("<wp:post_name>kites<", "<wp:post_name>more-kites<")
+    )
+    import_wordpress(later, "--fetch-images")
+    post = Post.objects.get(slug="more-kites")
+    assert post.featured_image == Post.objects.get(slug="kites").featured_image
+    # Only the pictures that failed are asked for again.
+    assert sorted(server.requested[asked:]) == sorted(
+        f"/wp-content/uploads/2020/01/{n}" for n in ("missing.jpg", "broken.jpg", "huge.png")
+    )
+
+
+def test_without_the_flag_no_request(import_wordpress, export, server):
+    """Without --fetch-images nothing is downloaded, and the report says the flag exists."""
+    summary = import_wordpress(export)
+    assert server.requested == []
+    assert Image.objects.count() == 0
+    assert summary.count("Featured images left at the old site") == 1
+    assert "import with --fetch-images" in summary
+
+
+def test_dry_run_downloads_nothing(import_wordpress, export, server):
+    """A dry run downloads nothing and says how many pictures it would copy."""
+    summary = import_wordpress(export, "--fetch-images", "--dry-run")
+    assert server.requested == []
+    assert summary.count("Pictures to copy into the image library") == 8
+    assert Image.objects.count() == 0
+    assert not Post.objects.exists()
+
+
+def test_other_hosts_only_when_named(import_wordpress, export, server, tmp_path):
+    """Pictures on another host than the site's are copied only from a host named with
+    --fetch-images-from (a CDN)."""
+    site = "<wp:base_site_url>http://localhost"
+    text = export.read_text().replace("127.0.0.1", "localhost")
+    cdn = tmp_path / "cdn.xml"
+    cdn.write_text(text.replace(site, "<wp:base_site_url>http://old.example.org"))
+    cdn.write_text(
+        cdn.read_text().replace("<link>http://localhost", "<link>http://old.example.org")
+    )
+    summary = import_wordpress(cdn, "--fetch-images")
+    assert server.requested == []
+    assert summary.count("Pictures left on other hosts") == 11
+    again = tmp_path / "cdn-again.xml"
+    again.write_text(cdn.read_text().replace("<wp:post_id>10<", "<wp:post_id>12<"))
+    summary = import_wordpress(again, "--fetch-images", "--fetch-images-from", "localhost")
+    # All but the [gallery] of post 10's attachment (this post is another).
+    assert summary.count("Pictures copied into the image library") == 4
+
+
+def test_refer_to_library_marks_the_pictures_of_the_mapping(make_post):
+    """refer_to_library adds data-file to the images of the mapping and drops their sizes."""
+    image = Image(pk=7, file="images/kite.jpg")
+    html = refer_to_library(
+        '<p><a href="http://a.example/k.jpg"><img src="http://a.example/k-1x1.jpg" alt="K"'
+        ' width="1" srcset="http://a.example/k-1x1.jpg 1w"></a>'
+        '<img src="http://b.example/other.jpg" alt="O" width="2"></p>',
+        {"http://a.example/k-1x1.jpg": image, "http://a.example/k.jpg": image},
+    )
+    assert 'data-file="7"' in html
+    assert "srcset" not in html
+    assert 'width="1"' not in html
+    assert f'href="{image.file.url}"' in html
+    assert '<img src="http://b.example/other.jpg" alt="O" width="2"' in html

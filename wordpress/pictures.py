@@ -1,0 +1,364 @@
+"""``--fetch-images``: the old site's pictures copied into the image library.
+
+Once the whole file is read (WordPress writes attachments before or after the posts using
+them), each post this run created gets its featured image (``_thumbnail_id``), the pictures
+of its body that are on the old site (an attachment, a size variant of one as its original,
+or any picture under the site's address) and its galleries (``[gallery ids=...]``, or the
+post's attached pictures) as figures. Pictures are downloaded only over http(s), only from
+the old site's host and the hosts named with ``--fetch-images-from``, with a timeout and at
+most ``BLOG_IMAGE_MAX_BYTES``; the library refuses what is no acceptable picture. A picture
+that cannot be copied is a warning and stays where it was. Each address is copied once:
+``ImportedImage`` remembers it for later posts and runs.
+"""
+
+import html
+import http.client
+import os
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
+
+from blog.models import Image, Post
+from blog.sanitize import refer_to_library
+
+from . import wxr
+from .content import _attributes, plain_text
+from .models import PICTURE_URL_LENGTH, ImportedImage
+
+TIMEOUT = 20  # seconds a server has to answer, and between two parts of its answer
+USER_AGENT = "Mozilla/5.0 (compatible; blog-wordpress-import; copying the site's own pictures)"
+ALT_LENGTH = Image._meta.get_field("alt").max_length
+CAPTION_LENGTH = Image._meta.get_field("caption").max_length
+CREDIT_LENGTH = Image._meta.get_field("credit").max_length
+# WordPress's resized copies of an upload: photo-300x200.jpg, photo-scaled.jpg for photo.jpg.
+_SIZE_VARIANT = re.compile(r"-(?:\d+x\d+|scaled)(?=\.\w+$)", re.IGNORECASE)
+_WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_GALLERY = re.compile(r"(?:<p>\s*)?\[gallery\b([^\]]*)\](?:\s*</p>)?", re.IGNORECASE)
+_GALLERY_IDS = re.compile(r"""\bids\s*=\s*["']?([\d,\s]+)""", re.IGNORECASE)
+
+
+class NotCopied(Exception):
+    """Why a picture could not be copied, in words for the report."""
+
+
+@dataclass
+class Attachment:
+    """An attachment item of the export: a file uploaded to WordPress."""
+
+    wp_id: int
+    url: str
+    parent: int
+    title: str
+    caption: str
+    credit: str
+    alt: str
+
+
+@dataclass
+class _CreatedPost:
+    """What the copy needs of a post created by this run (not its whole item)."""
+
+    pk: int
+    wp_id: int
+    featured: int  # the attachment id of its featured image, 0 for none
+    classes: dict  # src of a body <img> -> the attachment its wp-image-N class names
+    label: str
+
+
+def _key(url):
+    """An address as pictures are matched: no scheme, ``www.`` or size suffix."""
+    parts = urlsplit(html.unescape(url.strip()))
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}{_SIZE_VARIANT.sub('', parts.path)}"
+
+
+def _host(url):
+    return (urlsplit(url.strip()).hostname or "").removeprefix("www.")
+
+
+def _file_words(url):
+    """A file name as words: ``/2014/06/red-kite_02.jpg`` → ``red kite 02``."""
+    stem = os.path.splitext(os.path.basename(unquote(urlsplit(url).path)))[0]
+    return " ".join(re.sub(r"[-_.+]+", " ", _SIZE_VARIANT.sub("", stem + ".x")[:-2]).split())
+
+
+class _Pictures(HTMLParser):
+    """The (src, alt) of each ``<img>`` of a saved body."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            values = dict(attrs)
+            if values.get("src"):
+                self.found.append((values["src"], (values.get("alt") or "").strip()))
+
+
+def pictures_in(body):
+    parser = _Pictures()
+    parser.feed(body)
+    return parser.found
+
+
+class _SameHosts(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to an allowed host over http(s)."""
+
+    def __init__(self, allowed):
+        self.allowed = allowed
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urlsplit(newurl).scheme not in ("http", "https") or _host(newurl) not in self.allowed:
+            raise NotCopied(f"it redirects to {newurl}, which is not the old site")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def download(url, allowed):
+    """The bytes at ``url``, at most ``BLOG_IMAGE_MAX_BYTES``; raises ``NotCopied``."""
+    limit = settings.BLOG_IMAGE_MAX_BYTES
+    opener = urllib.request.build_opener(_SameHosts(allowed))
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    too_big = f"it is larger than the {filesizeformat(limit)} the library takes"
+    try:
+        with opener.open(request, timeout=TIMEOUT) as response:
+            if int(response.headers.get("Content-Length") or 0) > limit:
+                raise NotCopied(too_big)
+            data = response.read(limit + 1)
+    except urllib.error.HTTPError as error:
+        raise NotCopied(f"the server answered {error.code} {error.reason}") from None
+    except urllib.error.URLError as error:
+        raise NotCopied(f"the server could not be reached ({error.reason})") from None
+    except TimeoutError:
+        raise NotCopied(f"the server did not answer within {TIMEOUT} seconds") from None
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        raise NotCopied(f"the download failed ({error})") from None
+    if len(data) > limit:
+        raise NotCopied(too_big)
+    return data
+
+
+class PictureCopier:
+    """Collects attachments and created posts while the file is read; ``copy`` then copies
+    their pictures. Counts and warnings go to ``report``."""
+
+    def __init__(self, report, extra_hosts=()):
+        self.report = report
+        self.extra_hosts = {host.lower().removeprefix("www.") for host in extra_hosts}
+        self.allowed = set(self.extra_hosts)
+        self.source = ""
+        self.attachments = {}  # wp_id -> Attachment
+        self.by_key = {}  # _key(url) -> Attachment
+        self.posts = []  # _CreatedPost, in file order
+        self.copied = {}  # url -> Image, or the NotCopied reason, for this run
+
+    def add_channel(self, channel):
+        self.source = channel.source
+        for url in (channel.base_site_url, channel.base_blog_url, channel.link):
+            if host := _host(url):
+                self.allowed.add(host)
+
+    def add_attachment(self, item):
+        if not item.attachment_url:
+            return
+        attachment = Attachment(
+            wp_id=item.wp_id,
+            url=html.unescape(item.attachment_url),
+            parent=item.parent,
+            title=plain_text(item.title, ALT_LENGTH),
+            caption=plain_text(item.excerpt, CAPTION_LENGTH),
+            credit=plain_text(item.content, CREDIT_LENGTH),
+            alt=plain_text(item.meta.get(wxr.IMAGE_ALT_META, ""), ALT_LENGTH),
+        )
+        self.attachments[item.wp_id] = attachment
+        self.by_key.setdefault(_key(attachment.url), attachment)
+
+    def add_post(self, post, item, converted_html, label):
+        """Note a post created by this run, with the attachment each of its images' classes
+        name (``wp-image-123``; the sanitiser drops classes)."""
+        classes = {}
+        for tag in _IMG.findall(converted_html):
+            attributes = _attributes(tag)
+            if (found := _WP_IMAGE_CLASS.search(attributes.get("class", ""))) and attributes.get(
+                "src"
+            ):
+                classes[html.unescape(attributes["src"])] = int(found[1])
+        featured = item.meta.get(wxr.FEATURED_IMAGE_META, "").strip()
+        featured = int(featured) if featured.isdigit() else 0
+        self.posts.append(_CreatedPost(post.pk, item.wp_id, featured, classes, label))
+
+    def copy(self):
+        """Copy the pictures of every created post, one transaction per post."""
+        for created in self.posts:
+            try:
+                _PostPictures(self, created).run()
+            except Exception as error:  # the post stays as imported; the others go on
+                self.report.warnings.append(
+                    f"{created.label}: its pictures were not copied: {error}"
+                )
+
+    # --- One picture -----------------------------------------------------------------------
+
+    def attachment_for(self, src, created):
+        attachment = self.attachments.get(created.classes.get(src))
+        return attachment or self.by_key.get(_key(src))
+
+    def image(self, url, alt_sources, caption="", credit=""):
+        """The library image of the picture at ``url``: copied before (this run or an earlier
+        one) or now; raises ``NotCopied``. ``alt_sources`` are (alt, from_a_guess) in order of
+        preference. In a dry run nothing is downloaded: None."""
+        if url in self.copied:
+            if isinstance(self.copied[url], NotCopied):
+                raise self.copied[url]
+            return self.copied[url]
+        try:
+            image = self._image(url, alt_sources, caption, credit)
+        except NotCopied as error:
+            self.copied[url] = error
+            raise
+        self.copied[url] = image
+        return image
+
+    def _image(self, url, alt_sources, caption, credit):
+        if len(url) > PICTURE_URL_LENGTH:
+            raise NotCopied("its address is too long")
+        before = ImportedImage.objects.filter(source=self.source, url=url).first()
+        if before is not None:
+            if before.image is None:
+                raise NotCopied("it was copied before and deleted from the library since")
+            return before.image
+        if self.report.dry_run:
+            self.report.media["to copy"] += 1
+            return None
+        data = download(url, self.allowed)
+        alt, guessed = next((alt, guess) for alt, guess in alt_sources if alt)
+        name = os.path.basename(unquote(urlsplit(url).path)) or "picture"
+        try:
+            with transaction.atomic():
+                image = Image.objects.upload(
+                    ContentFile(data, name=name), alt=alt, caption=caption, credit=credit
+                )
+                ImportedImage.objects.create(source=self.source, url=url, image=image)
+        except ValidationError as error:
+            raise NotCopied(error.messages[0]) from None
+        self.report.media["copied"] += 1
+        self.report.media["check alt"] += guessed
+        return image
+
+    def allows(self, url):
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and _host(url) in self.allowed
+
+
+class _PostPictures:
+    """The pictures of one created post: downloaded first, then the post rewritten in one
+    transaction."""
+
+    def __init__(self, copier, created):
+        self.copier, self.created = copier, created
+        self.report = copier.report
+        self.images = {}  # url in the body -> Image
+
+    def warn(self, message):
+        self.report.warnings.append(f"{self.created.label}: {message}")
+
+    def copy(self, url, alt_sources, attachment=None):
+        """The library image for ``url`` (through its attachment's original), or None."""
+        copier = self.copier
+        original = attachment.url if attachment else url
+        if not copier.allows(original):
+            self.report.media["other hosts"] += 1
+            return None
+        if attachment:
+            alt_sources = [
+                *alt_sources,
+                (attachment.alt, False),
+                (attachment.title, True),
+            ]
+        alt_sources = [*alt_sources, (_file_words(original) or "Picture", True)]
+        try:
+            return copier.image(
+                original,
+                alt_sources,
+                attachment.caption if attachment else "",
+                attachment.credit if attachment else "",
+            )
+        except NotCopied as error:
+            self.report.media["not copied"] += 1
+            self.warn(f"the picture {original} was not copied: {error}.")
+            return None
+
+    def run(self):
+        post = Post.objects.only("body").get(pk=self.created.pk)
+        for src, alt in pictures_in(post.body):
+            src = html.unescape(src)
+            if src not in self.images and urlsplit(src).scheme:
+                attachment = self.copier.attachment_for(src, self.created)
+                if image := self.copy(src, [(alt, False)], attachment):
+                    self.images[src] = image
+                    if attachment:
+                        self.images.setdefault(attachment.url, image)
+        galleries = {}
+        for match in _GALLERY.finditer(post.body):
+            galleries[match[0]] = [
+                (attachment, self.copy(attachment.url, [], attachment))
+                for attachment in self.gallery(match[1])
+            ]
+        featured = self.copier.attachments.get(self.created.featured)
+        featured_image = featured and self.copy(featured.url, [], featured)
+        if self.created.featured and featured is None:
+            self.warn("its featured image is no attachment of the file: it was left out.")
+        self.count_galleries(galleries)
+        if self.report.dry_run:
+            return
+        with transaction.atomic():
+            post = Post.objects.select_for_update().get(pk=self.created.pk)
+            body = refer_to_library(post.body, self.images)
+            for text, pictures in galleries.items():
+                body = body.replace(text, self.figures(pictures) if pictures else text)
+            post.body = body
+            post.featured_image = featured_image or None
+            post.save(update_fields=["body", "featured_image"])
+            self.report.media["featured set"] += bool(featured_image)
+
+    def gallery(self, attributes):
+        """The attachments a gallery shows: those it lists, else the post's own."""
+        attachments = self.copier.attachments
+        if ids := _GALLERY_IDS.search(html.unescape(attributes)):
+            wanted = [int(i) for i in re.split(r"[,\s]+", ids[1]) if i.isdigit()]
+            return [attachments[i] for i in wanted if i in attachments]
+        return [a for a in attachments.values() if a.parent == self.created.wp_id]
+
+    @staticmethod
+    def figures(pictures):
+        return "".join(
+            format_html(
+                '<figure><img src="{}" alt="{}"{}>{}</figure>',
+                attachment.url,
+                attachment.alt or attachment.title or _file_words(attachment.url),
+                format_html(' data-file="{}"', image.pk) if image else "",
+                format_html("<figcaption>{}</figcaption>", attachment.caption)
+                if attachment.caption
+                else "",
+            )
+            for attachment, image in pictures
+        )
+
+    def count_galleries(self, galleries):
+        for pictures in galleries.values():
+            if pictures:
+                self.report.media["galleries"] += 1
+            else:
+                self.report.shortcodes["gallery"] += 1
+                self.warn("a [gallery] shows no attachment of the file: it was kept as text.")
