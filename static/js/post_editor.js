@@ -1,6 +1,7 @@
 // The post body's editor: django-prose-editor's "configurable" preset, except that tiptap is
 // told not to inject its <style> element, which the site's CSP refuses; the same rules come
-// from css/post_editor.css instead. After a new figure, writing goes on below it.
+// from css/post_editor.css instead. A figure is kept whole: writing goes on below a new or
+// selected picture, and deleting a selected picture removes its figure.
 import * as parts from "django-prose-editor/editor";
 
 const ATTRIBUTE = "data-django-prose-editor-post";
@@ -33,21 +34,37 @@ function figureEnd(selection) {
   return null;
 }
 
-// The package's figure dialog leaves a new picture selected (the next key typed would empty
-// it) or the caret at the end of its caption: writing goes on in an empty paragraph below it.
-// An empty caption is one the author asked for ("Add caption"): the caret stays there.
+// The figure whose picture (or itself) is selected, as a range; null otherwise.
+function selectedFigure(selection) {
+  const { node, $from } = selection;
+  if (node?.type.name === "figure") return { from: selection.from, to: selection.to };
+  if (node?.type.name === "image" && $from.parent.type.name === "figure") {
+    return { from: $from.before($from.depth), to: $from.after($from.depth) };
+  }
+  return null;
+}
+
+// Writing goes on in an empty paragraph at ``after`` (made unless one is there), with ``text``.
+function writeBelow(editor, after, text = "") {
+  const next = editor.state.doc.resolve(after).nodeAfter;
+  let chain = editor.chain();
+  if (!(next?.type.name === "paragraph" && next.content.size === 0)) {
+    chain = chain.insertContentAt(after, { type: "paragraph" });
+  }
+  chain = chain.setTextSelection(after + 1);
+  if (text) chain = chain.insertContent(text);
+  chain.run();
+}
+
+// The package's figure dialog leaves a new picture selected or the caret at the end of its
+// caption: writing goes on below it. An empty caption is one the author asked for ("Add
+// caption"): the caret stays there.
 function continueBelowNewFigure({ editor, transaction }) {
   if (!transaction.docChanged || !insertsFigure(transaction)) return;
   const { $from } = transaction.selection;
   if ($from.parent.type.name === "caption" && $from.parent.content.size === 0) return;
   const after = figureEnd(transaction.selection);
-  if (after === null) return;
-  const next = transaction.doc.resolve(after).nodeAfter;
-  let chain = editor.chain();
-  if (!(next?.type.name === "paragraph" && next.content.size === 0)) {
-    chain = chain.insertContentAt(after, { type: "paragraph" });
-  }
-  chain.setTextSelection(after + 1).run();
+  if (after !== null) writeBelow(editor, after);
 }
 
 function createEditor(textarea) {
@@ -57,7 +74,7 @@ function createEditor(textarea) {
   wrapper.className = "prose-editor";
   textarea.before(wrapper);
   wrapper.append(textarea);
-  new parts.Editor({
+  const editor = new parts.Editor({
     element: wrapper,
     extensions: extensionsOf(config),
     content: textarea.value,
@@ -68,6 +85,21 @@ function createEditor(textarea) {
         "aria-label": document.querySelector(`label[for="${textarea.id}"]`)?.textContent ?? "",
         "aria-describedby": textarea.getAttribute("aria-describedby") ?? "",
         "aria-multiline": "true",
+      },
+      // A selected picture is one block with its figure (the package's figure would keep an
+      // empty, invisible picture): Delete or Backspace removes the figure, caption and all;
+      // typing goes on below it.
+      handleKeyDown(view, event) {
+        const figure = selectedFigure(view.state.selection);
+        if (!figure || !["Backspace", "Delete"].includes(event.key)) return false;
+        editor.chain().deleteRange(figure).run();
+        return true;
+      },
+      handleTextInput(view, from, to, text) {
+        const figure = selectedFigure(view.state.selection);
+        if (!figure) return false;
+        writeBelow(editor, figure.to, text);
+        return true;
       },
     },
     onTransaction: continueBelowNewFigure,

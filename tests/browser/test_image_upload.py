@@ -151,3 +151,47 @@ def test_picker_and_library_fit_a_phone(new_page, make_author, log_in, media_ser
     size = page.locator("td.field-dimensions").first
     assert size.evaluate("td => getComputedStyle(td, '::before').content") == '"Size: "'
     assert _fits(page)
+
+
+def test_a_selected_picture_is_deleted_whole_and_typing_goes_below_it(
+    page, make_author, make_post, log_in, media_served
+):
+    """Delete on a selected picture removes its figure, caption and all; typing with a picture
+    selected keeps it and writes below it; the post saves."""
+    from blog.models import Image
+
+    author = make_author("ines", display_name="Inès Laurent")
+    bus, bridge = (
+        Image.objects.upload(
+            SimpleUploadedFile(f"{name}.jpg", pictures.jpeg(draw())), alt=f"The {name}"
+        )
+        for name, draw in [("bus", pictures.night_bus), ("bridge", pictures.dusk_bridge)]
+    )
+    post = make_post(author=author, status="draft")
+    post.body = "".join(
+        f'<p>About the {image.alt}.</p><figure><img src="{image.default_source.url}" alt="" '
+        f'data-file="{image.pk}"><figcaption>Caption of {image.alt}</figcaption></figure>'
+        for image in (bus, bridge)
+    )
+    post.save()
+    log_in(page, "ines")
+    page.goto(f"/admin/blog/post/{post.pk}/change/")
+    body = page.get_by_role("textbox", name="Body")
+
+    body.locator("figure img").last.click()
+    page.keyboard.type("After it.")
+    expect(body.locator("figure img")).to_have_count(2)
+    expect(body.locator("figure img").last).to_have_attribute("src", bridge.default_source.url)
+    expect(body.locator("figure + p").last).to_have_text("After it.")
+
+    body.locator("figure img").first.click()
+    page.keyboard.press("Delete")
+    expect(body.locator("figure")).to_have_count(1)
+    expect(body).not_to_contain_text("Caption of The bus")
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    post.refresh_from_db()
+    assert f'data-file="{bus.pk}"' not in post.body
+    assert f'data-file="{bridge.pk}"' in post.body
+    assert post.body.endswith("</figure><p>After it.</p>")
