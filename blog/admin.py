@@ -54,7 +54,9 @@ class Labelled:
 
 
 class FeaturedImageAutocomplete(Labelled, AutocompleteSelect):
-    pass
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/featured_preview.js"])
 
 
 class TagsAutocomplete(Labelled, AutocompleteSelectMultiple):
@@ -191,9 +193,16 @@ class PostAdmin(PostRevisionsAdmin, SanitiserFeedback, admin.ModelAdmin):
 
     @admin.display(description="Shown as")
     def featured_preview(self, post):
+        """The saved featured image; js/featured_preview.js says when the choice changed."""
         if post.featured_image is None:
-            return "No featured image: choose one above, or upload one with the + button."
-        return thumbnail(post.featured_image)
+            shown = "No featured image: choose one above, or upload one with the + button."
+        else:
+            shown = thumbnail(post.featured_image)
+        return format_html(
+            '<div class="featured-preview" aria-live="polite" data-saved="{}">{}</div>',
+            post.featured_image_id or "",
+            shown,
+        )
 
     @admin.display(description="On the site")
     def preview_link(self, post):

@@ -100,10 +100,18 @@ class PostRevisionsAdmin:
             return self._restore(request, revision)
         context = self._context(request, post, f"Version of {revisions.when(revision)}")
         compared = revisions.describe_change(revisions.text_of(revision), revisions.text_of(post))
+        # Shown as a restore would save it: without the pictures deleted since.
+        shown = sanitise(revision.body, Image.objects.attributes_in(revision.body))
         return TemplateResponse(
             request,
             "admin/blog/post/revision.html",
-            {**context, "revision": revision, "compared": compared},
+            {
+                **context,
+                "revision": revision,
+                "compared": compared,
+                "body": shown.html,
+                "deleted_pictures": shown.deleted,
+            },
         )
 
     def _restore(self, request, revision):
@@ -114,7 +122,7 @@ class PostRevisionsAdmin:
             self.message_user(request, f"The post already has {label}.", messages.INFO)
             return redirect("admin:blog_post_change", revision.post_id)
         self.log_change(request, post, f"Restored {label}.")
-        if left_out := _deleted_pictures(revision.body):
+        if left_out := sanitise(revision.body, Image.objects.attributes_in(revision.body)).deleted:
             self.message_user(
                 request,
                 f"Restored {label}, without the pictures deleted from the image library since: "
@@ -124,9 +132,3 @@ class PostRevisionsAdmin:
         else:
             self.message_user(request, f"Restored {label}.", messages.SUCCESS)
         return redirect("admin:blog_post_change", revision.post_id)
-
-
-def _deleted_pictures(body):
-    """The addresses of the library pictures of ``body`` deleted since (a save leaves them
-    out, figure and caption with them)."""
-    return sanitise(body, Image.objects.attributes_in(body)).deleted

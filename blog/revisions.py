@@ -5,11 +5,13 @@ what when". A post written before revisions were kept gets, on its first edit, a
 the text it had, so that version can be restored too.
 """
 
+import html
 import re
 from difflib import SequenceMatcher
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from .models import Post, PostRevision
 from .workflow import local_time
@@ -49,9 +51,19 @@ def describe_change(before, after):
     """ "title changed; body +120/−30 characters", or "no change"."""
     parts = [f"{name} changed" for name in ("title", "standfirst") if before[name] != after[name]]
     if before["body"] != after["body"]:
-        added, removed = _characters_changed(before["body"], after["body"])
-        parts.append(f"body +{added}/−{removed} characters")
+        # The words a reader reads, not the markup around them; pictures counted apart.
+        added, removed = _characters_changed(*(_text(t["body"]) for t in (before, after)))
+        pictures = after["body"].count("<img") - before["body"].count("<img")
+        body = [f"body +{added}/−{removed} characters"] if added or removed else []
+        if pictures:
+            count = f"{abs(pictures)} picture{'s' if abs(pictures) > 1 else ''}"
+            body.append(f"{count} {'added' if pictures > 0 else 'removed'}")
+        parts.append(", ".join(body) or "body formatting changed")
     return "; ".join(parts) or "no change"
+
+
+def _text(body):
+    return html.unescape(strip_tags(body))
 
 
 def when(revision):

@@ -733,3 +733,24 @@ def test_files_no_image_names_are_removed_once_a_day_old(make_image):
     assert remove_orphaned_files() == 1
 
     assert sorted(stored_files()) == sorted([*image.file_names(), fresh])
+
+
+def test_a_revision_shows_its_text_without_pictures_deleted_since(
+    author_client, make_post, make_image, post_change_form
+):
+    """The revision page shows no broken picture: it says which were deleted since; its
+    summary counts pictures apart from the words."""
+    image = make_image(alt="Old picture")
+    post = make_post()
+    url = reverse("admin:blog_post_change", args=[post.pk])
+    body = f'{post.body}<figure><img src="/x.jpg" alt="" data-file="{image.pk}"></figure>'
+    author_client.post(url, post_change_form(post, body=body))
+    revision = post.revisions.first()
+    assert revision.summary == "1 picture added"
+    Image.objects.filter(pk=image.pk).delete()
+
+    page = author_client.get(revision.get_absolute_url()).content.decode()
+
+    assert "Pictures deleted from the image library since are left out here" in page
+    assert f'data-file="{image.pk}"' not in page
+    assert post.body in page

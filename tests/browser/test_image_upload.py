@@ -195,3 +195,34 @@ def test_a_selected_picture_is_deleted_whole_and_typing_goes_below_it(
     assert f'data-file="{bus.pk}"' not in post.body
     assert f'data-file="{bridge.pk}"' in post.body
     assert post.body.endswith("</figure><p>After it.</p>")
+
+
+def test_a_featured_image_uploaded_from_the_post_form(
+    page, make_author, make_post, log_in, axe, media_served, tmp_path
+):
+    """The + window uploads a picture and hands it to the field; "Shown as" says it shows
+    once saved, then shows it."""
+    author = make_author("ines", display_name="Inès Laurent")
+    post = make_post(author=author, status="draft")
+    log_in(page, "ines")
+    page.goto(f"/admin/blog/post/{post.pk}/change/")
+    preview = page.locator(".featured-preview")
+    expect(preview).to_contain_text("No featured image")
+
+    with page.expect_popup() as opening:
+        page.locator("#add_id_featured_image").click()
+    popup = opening.value
+    popup.get_by_label("Picture").set_input_files(_photo(tmp_path))
+    popup.get_by_label("Alternative text").fill("The bridge at dusk")
+    with popup.expect_event("close"):  # the saved form's answer closes the window
+        popup.get_by_role("button", name="Save", exact=True).dispatch_event("click")
+
+    expect(page.locator("#select2-id_featured_image-container")).to_contain_text("The bridge")
+    expect(preview).to_have_text("“The bridge at dusk” will be shown once the post is saved.")
+    found = axe(page)
+    assert not found, axe.describe(found)
+    page.get_by_role("button", name="Save draft").click()
+
+    expect(page.locator(".featured-preview img")).to_be_visible()
+    post.refresh_from_db()
+    assert post.featured_image.alt == "The bridge at dusk"
