@@ -271,16 +271,22 @@ def removed_markup(text):
     return sanitise(text).removed
 
 
-def portable_article_html(safe_html, base_url):
+def portable_article_html(safe_html, base_url, library_attributes=None):
     """A sanitised article as it can travel (a feed entry, an export): its images' addresses
     made absolute against ``base_url``, and no reference to this site's library, whose ids
-    mean other pictures elsewhere."""
+    mean other pictures elsewhere. ``library_attributes(image_id)``, when given, says what a
+    library picture is written with instead ({"src": ..., ...}, or None to leave it): its
+    srcset and sizes, naming this site's copies, go."""
 
     def portable(tokens):
         for token in tokens:
             if _is_img(token):
                 data = token["data"]
-                data.pop((None, "data-file"), None)
+                image_id = data.pop((None, "data-file"), None)
+                if library_attributes and image_id and (own := library_attributes(image_id)):
+                    data.pop((None, "srcset"), None)
+                    data.pop((None, "sizes"), None)
+                    data.update({(None, name): value for name, value in own.items()})
                 if src := data.get((None, "src")):
                     data[(None, "src")] = urljoin(base_url, src)
                 if srcset := data.get((None, "srcset")):

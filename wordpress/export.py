@@ -145,6 +145,7 @@ class WxrWriter:
         self.now = timezone.now()
         self.summary = ExportSummary()
         self.author_ids = set()  # accounts listed as wp:author, whose comments keep their id
+        self.originals = {}  # library image id -> its original's address, for the bodies
 
     def line(self, depth, content):
         self.write("\t" * depth + content + "\n")
@@ -235,6 +236,14 @@ class WxrWriter:
         so images are numbered after the last post."""
         return self.last_post_id + image_id
 
+    def as_attachment(self, image_id):
+        """A body's library picture as WordPress writes an attachment's: the original's
+        address and ``wp-image-<id>`` (WordPress and our importer map it to the attachment,
+        WordPress adds its own srcset), not this site's resized copies."""
+        if (address := self.originals.get(int(image_id))) is None:
+            return None  # deleted from the library since: left as it was
+        return {"src": address, "class": f"wp-image-{self.attachment_id(int(image_id))}"}
+
     @cached_property
     def last_post_id(self):
         return Post.objects.aggregate(last=Max("pk"))["last"] or 0
@@ -247,7 +256,8 @@ class WxrWriter:
         for image in images.iterator(chunk_size=self.chunk_size):
             self.summary.images += 1
             date, date_gmt = wp_dates(image.uploaded_at)
-            address = text(urljoin(f"{self.site_url}/", image.file.url))
+            self.originals[image.pk] = original = urljoin(f"{self.site_url}/", image.file.url)
+            address = text(original)
             uploader = image.uploaded_by.get_username() if image.uploaded_by else ""
             self.line(1, "<item>")
             for content in (
@@ -315,7 +325,10 @@ class WxrWriter:
                 attrs={"isPermaLink": "false"},
             ),
             "<description></description>",
-            element("content:encoded", portable_article_html(post.body, f"{self.site_url}/")),
+            element(
+                "content:encoded",
+                portable_article_html(post.body, f"{self.site_url}/", self.as_attachment),
+            ),
             element("excerpt:encoded", post.standfirst),
             element("wp:post_id", post.pk, raw=True),
             element("wp:post_date", post_date),

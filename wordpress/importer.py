@@ -151,8 +151,10 @@ class Importer:
         else:
             self.report.merge(outcome)
             self.terms |= job.terms
-            if job.created is not None and self.pictures is not None:
-                self.pictures.add_post(job.created, item, job.converted_html, _label(item))
+            if self.pictures is not None and (post := job.created or job.earlier) is not None:
+                self.pictures.add_post(
+                    post, item, job.converted_html, _label(item), earlier=post is job.earlier
+                )
 
     def listed_author(self, login):
         """The author the export describes with ``login``, or written otherwise (``>alice``
@@ -191,6 +193,7 @@ class _PostImport:
         self.imported = None  # the import of this item before this run, once looked up
         self.terms = set()  # (source, slug) of the terms this item recorded
         self.created = None  # the post this run created, with its body before the save
+        self.earlier = None  # with --fetch-images, the post an earlier run imported
         self.converted_html = ""
 
     def run(self):
@@ -206,6 +209,8 @@ class _PostImport:
                 # Imported before old paths were kept: its old links lead here from now on.
                 ImportedPost.objects.filter(pk=imported.pk).update(path=path)
             self.record_terms(source)
+            if self.importer.pictures is not None:  # its pictures that failed are retried
+                self.earlier, self.converted_html = post, self.body(post.title).html
         else:
             post = self.create_post()
         import_thread(post, item.comments, source, self.importer.users, self.report)

@@ -17,6 +17,7 @@ import os
 import re
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
@@ -40,8 +41,11 @@ USER_AGENT = "Mozilla/5.0 (compatible; blog-wordpress-import; copying the site's
 ALT_LENGTH = Image._meta.get_field("alt").max_length
 CAPTION_LENGTH = Image._meta.get_field("caption").max_length
 CREDIT_LENGTH = Image._meta.get_field("credit").max_length
-# WordPress's resized copies of an upload: photo-300x200.jpg, photo-scaled.jpg for photo.jpg.
-_SIZE_VARIANT = re.compile(r"-(?:\d+x\d+|scaled)(?=\.\w+$)", re.IGNORECASE)
+# WordPress's resized copies of an upload: photo-300x200.jpg, photo-scaled.jpg for photo.jpg;
+# and this site's own (bridge-x8k2m1-800w.jpg), met when importing its export.
+_SIZE_VARIANT = re.compile(r"-(?:\d+x\d+|\d+w|scaled)(?=\.\w+$)", re.IGNORECASE)
+# How many other hosts the report names, the most used first.
+OTHER_HOSTS_NAMED = 10
 _WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _GALLERY = re.compile(r"(?:<p>\s*)?\[gallery\b([^\]]*)\](?:\s*</p>)?", re.IGNORECASE)
@@ -74,13 +78,30 @@ class _CreatedPost:
     featured: int  # the attachment id of its featured image, 0 for none
     classes: dict  # src of a body <img> -> the attachment its wp-image-N class names
     label: str
+    earlier: bool = False  # imported by an earlier run: only what still loads from the old site
+
+
+@dataclass
+class _Failure:
+    """A picture that could not be copied: why, and the posts that show it."""
+
+    reason: str
+    labels: list
+
+
+def _address(url):
+    """An address as pictures are matched: no scheme or ``www.``."""
+    parts = urlsplit(html.unescape(url.strip()))
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path}"
 
 
 def _key(url):
-    """An address as pictures are matched: no scheme, ``www.`` or size suffix."""
-    parts = urlsplit(html.unescape(url.strip()))
-    host = (parts.hostname or "").removeprefix("www.")
-    return f"{host}{_SIZE_VARIANT.sub('', parts.path)}"
+    """The address of the original a size variant was made from: no size suffix either."""
+    return _SIZE_VARIANT.sub("", _address(url))
+
+
+def _is_variant(url):
+    return bool(_SIZE_VARIANT.search(urlsplit(url).path))
 
 
 def _host(url):
@@ -94,7 +115,7 @@ def _file_words(url):
 
 
 class _Pictures(HTMLParser):
-    """The (src, alt) of each ``<img>`` of a saved body."""
+    """The (src, alt) of each ``<img>`` of a saved body not already from the library."""
 
     def __init__(self):
         super().__init__()
@@ -103,7 +124,7 @@ class _Pictures(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "img":
             values = dict(attrs)
-            if values.get("src"):
+            if values.get("src") and "data-file" not in values:
                 self.found.append((values["src"], (values.get("alt") or "").strip()))
 
 
@@ -159,9 +180,12 @@ class PictureCopier:
         self.allowed = set(self.extra_hosts)
         self.source = ""
         self.attachments = {}  # wp_id -> Attachment
-        self.by_key = {}  # _key(url) -> Attachment
+        self.by_address = {}  # _address(url) -> Attachment
+        self.by_key = {}  # _key(url) -> the Attachment a size variant is taken for
         self.posts = []  # _CreatedPost, in file order
         self.copied = {}  # url -> Image, or the NotCopied reason, for this run
+        self.failed = {}  # url -> _Failure, for the report
+        self.elsewhere = {}  # url of a picture on a host not allowed -> its host
 
     def add_channel(self, channel):
         self.source = channel.source
@@ -182,11 +206,17 @@ class PictureCopier:
             alt=plain_text(item.meta.get(wxr.IMAGE_ALT_META, ""), ALT_LENGTH),
         )
         self.attachments[item.wp_id] = attachment
-        self.by_key.setdefault(_key(attachment.url), attachment)
+        self.by_address.setdefault(_address(attachment.url), attachment)
+        # Among attachments whose files look alike (a-580x300.jpg uploaded as such, a.jpg),
+        # a variant is taken for the one whose own file has no size suffix.
+        known = self.by_key.get(key := _key(attachment.url))
+        if known is None or (_is_variant(known.url) and not _is_variant(attachment.url)):
+            self.by_key[key] = attachment
 
-    def add_post(self, post, item, converted_html, label):
-        """Note a post created by this run, with the attachment each of its images' classes
-        name (``wp-image-123``; the sanitiser drops classes)."""
+    def add_post(self, post, item, converted_html, label, earlier=False):
+        """Note a post created by this run (or, ``earlier``, imported before), with the
+        attachment each of its images' classes name (``wp-image-123``; the sanitiser drops
+        classes)."""
         classes = {}
         for tag in _IMG.findall(converted_html):
             attributes = _attributes(tag)
@@ -196,7 +226,7 @@ class PictureCopier:
                 classes[html.unescape(attributes["src"])] = int(found[1])
         featured = item.meta.get(wxr.FEATURED_IMAGE_META, "").strip()
         featured = int(featured) if featured.isdigit() else 0
-        self.posts.append(_CreatedPost(post.pk, item.wp_id, featured, classes, label))
+        self.posts.append(_CreatedPost(post.pk, item.wp_id, featured, classes, label, earlier))
 
     def copy(self):
         """Copy the pictures of every created post, one transaction per post."""
@@ -207,14 +237,52 @@ class PictureCopier:
                 self.report.warnings.append(
                     f"{created.label}: its pictures were not copied: {error}"
                 )
+        self.report_failures()
+        self.report_other_hosts()
+
+    def report_failures(self):
+        """One warning per picture not copied, naming the posts that show it."""
+        for url, failure in self.failed.items():
+            first, *others = failure.labels
+            more = f" and {len(others)} more" if others else ""
+            self.report.warnings.append(
+                f"{first}{more}: the picture {url} was not copied: {failure.reason.rstrip('.')}."
+            )
+        self.report.media["not copied"] += len(self.failed)
+
+    def report_other_hosts(self):
+        """The hosts of the pictures left where they were, with the option to copy them."""
+        if not self.elsewhere:
+            return
+        hosts = Counter(self.elsewhere.values()).most_common()
+        self.report.media["other hosts"] += len(self.elsewhere)
+        named = ", ".join(f"{host} ({count})" for host, count in hosts[:OTHER_HOSTS_NAMED])
+        more = (
+            f" and {len(hosts) - OTHER_HOSTS_NAMED} more hosts" if hosts[OTHER_HOSTS_NAMED:] else ""
+        )
+        self.report.warnings.append(
+            f"Pictures on other hosts were left where they are (distinct addresses): {named}"
+            f"{more}. To copy those of a host too (the old site's own, such as its "
+            f"WordPress.com files), add --fetch-images-from {hosts[0][0]}"
+        )
+
+    def note_failure(self, url, error, label):
+        failure = self.failed.setdefault(url, _Failure(str(error), []))
+        if label not in failure.labels:
+            failure.labels.append(label)
 
     # --- One picture -----------------------------------------------------------------------
 
     def attachment_for(self, src, created):
-        attachment = self.attachments.get(created.classes.get(src))
-        return attachment or self.by_key.get(_key(src))
+        """The attachment a body picture shows: the one its class names, else the one at
+        that very address, else the original of a size variant."""
+        return (
+            self.attachments.get(created.classes.get(src))
+            or self.by_address.get(_address(src))
+            or self.by_key.get(_key(src))
+        )
 
-    def image(self, url, alt_sources, caption="", credit=""):
+    def image(self, url, alt_sources, label, caption="", credit=""):
         """The library image of the picture at ``url``: copied before (this run or an earlier
         one) or now; raises ``NotCopied``. ``alt_sources`` are (alt, from_a_guess) in order of
         preference. In a dry run nothing is downloaded: None."""
@@ -223,14 +291,14 @@ class PictureCopier:
                 raise self.copied[url]
             return self.copied[url]
         try:
-            image = self._image(url, alt_sources, caption, credit)
+            image = self._image(url, alt_sources, label, caption, credit)
         except NotCopied as error:
             self.copied[url] = error
             raise
         self.copied[url] = image
         return image
 
-    def _image(self, url, alt_sources, caption, credit):
+    def _image(self, url, alt_sources, label, caption, credit):
         if len(url) > PICTURE_URL_LENGTH:
             raise NotCopied("its address is too long")
         before = ImportedImage.objects.filter(source=self.source, url=url).first()
@@ -253,7 +321,12 @@ class PictureCopier:
         except ValidationError as error:
             raise NotCopied(error.messages[0]) from None
         self.report.media["copied"] += 1
-        self.report.media["check alt"] += guessed
+        if guessed:
+            self.report.media["check alt"] += 1
+            self.report.warnings.append(
+                f"{label}: the picture {url} has no alt text of its own: it got “{alt}” from "
+                "its title or file name; check it in the image library."
+            )
         return image
 
     def allows(self, url):
@@ -278,7 +351,7 @@ class _PostPictures:
         copier = self.copier
         original = attachment.url if attachment else url
         if not copier.allows(original):
-            self.report.media["other hosts"] += 1
+            copier.elsewhere.setdefault(original, _host(original))
             return None
         if attachment:
             alt_sources = [
@@ -291,16 +364,20 @@ class _PostPictures:
             return copier.image(
                 original,
                 alt_sources,
+                self.created.label,
                 attachment.caption if attachment else "",
                 attachment.credit if attachment else "",
             )
         except NotCopied as error:
-            self.report.media["not copied"] += 1
-            self.warn(f"the picture {original} was not copied: {error}.")
+            copier.note_failure(original, error, self.created.label)
             return None
 
     def run(self):
-        post = Post.objects.only("body").get(pk=self.created.pk)
+        """Copy and place the pictures. A post imported before gets only its pictures still
+        loading from the old site and a featured image if it has none: an editor's changes
+        stay."""
+        created = self.created
+        post = Post.objects.only("body", "featured_image").get(pk=created.pk)
         for src, alt in pictures_in(post.body):
             src = html.unescape(src)
             if src not in self.images and urlsplit(src).scheme:
@@ -310,27 +387,31 @@ class _PostPictures:
                     if attachment:
                         self.images.setdefault(attachment.url, image)
         galleries = {}
-        for match in _GALLERY.finditer(post.body):
+        for match in () if created.earlier else _GALLERY.finditer(post.body):
             galleries[match[0]] = [
                 (attachment, self.copy(attachment.url, [], attachment))
                 for attachment in self.gallery(match[1])
             ]
-        featured = self.copier.attachments.get(self.created.featured)
+        featured = None
+        if created.featured and post.featured_image_id is None:
+            featured = self.copier.attachments.get(created.featured)
+            if featured is None and not created.earlier:
+                self.warn("its featured image is no attachment of the file: it was left out.")
         featured_image = featured and self.copy(featured.url, [], featured)
-        if self.created.featured and featured is None:
-            self.warn("its featured image is no attachment of the file: it was left out.")
         self.count_galleries(galleries)
-        if self.report.dry_run:
+        if self.report.dry_run or not (self.images or galleries or featured_image):
             return
         with transaction.atomic():
-            post = Post.objects.select_for_update().get(pk=self.created.pk)
+            post = Post.objects.select_for_update().get(pk=created.pk)
             body = refer_to_library(post.body, self.images)
             for text, pictures in galleries.items():
                 body = body.replace(text, self.figures(pictures) if pictures else text)
             post.body = body
-            post.featured_image = featured_image or None
+            if featured_image and post.featured_image_id is None:
+                post.featured_image = featured_image
+                self.report.media["featured set"] += 1
             post.save(update_fields=["body", "featured_image"])
-            self.report.media["featured set"] += bool(featured_image)
+            self.report.media["posts given pictures"] += created.earlier
 
     def gallery(self, attributes):
         """The attachments a gallery shows: those it lists, else the post's own."""

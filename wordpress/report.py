@@ -34,11 +34,12 @@ MEDIA = {
     # --fetch-images
     "copied": "Pictures copied into the image library",
     "to copy": "Pictures to copy into the image library",
-    "check alt": "Copied pictures whose alt text is their title or file name (check it)",
+    "check alt": "Copied pictures whose alt text is their title or file name (see the warnings)",
     "featured set": "Featured images set",
     "galleries": "Galleries turned into figures",
     "not copied": "Pictures that could not be copied (see the warnings)",
-    "other hosts": "Pictures left on other hosts",
+    "other hosts": "Pictures left on other hosts (see the warnings)",
+    "posts given pictures": "Posts imported before given their pictures now",
 }
 
 
@@ -80,7 +81,8 @@ class ImportReport:
     @property
     def changed(self):
         created = self.authors.total() - self.authors["unchanged"]
-        return bool(created or self.posts["created"] or self.comments_created)
+        pictures = self.media["copied"] + self.media["to copy"] + self.media["posts given pictures"]
+        return bool(created or self.posts["created"] or self.comments_created or pictures)
 
     def rows(self):
         """(label, count) for everything that happened, the main counts always."""

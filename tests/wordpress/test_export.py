@@ -434,20 +434,29 @@ def test_queries_do_not_grow_with_posts_or_comments(
     assert len(list(root.iter(f"{WP}comment"))) == 62
 
 
-def test_pictures_from_the_library_travel_at_absolute_addresses(make_post, make_image_for_export):
-    """A body's library picture keeps its sizes, at the site's address, without the library
-    reference (its id would name another picture on the other side)."""
+def test_pictures_from_the_library_travel_as_wordpress_writes_them(
+    make_post, make_image_for_export
+):
+    """A body's library picture is written as WordPress writes an attachment's: the
+    original's absolute address and wp-image-<attachment id>, its width and height, none of
+    this site's resized copies and no library reference (its id names another picture on
+    the other side)."""
     image = make_image_for_export
     post = make_post()
     post.body = f'<p>Look.</p><img src="/x.jpg" alt="" data-file="{image.pk}">'
     post.save()
 
-    body = item_of(export(), post).findtext(f"{CONTENT}encoded")
+    root = export()
+    body = item_of(root, post).findtext(f"{CONTENT}encoded")
 
-    assert f'src="{SITE}{image.default_source.url}"' in body
-    assert f"{SITE}{image.sources[0].url} {image.sources[0].width}w" in body
+    attachment_id = next(root.iter("item")).findtext(f"{WP}post_id")
+    assert f'src="{SITE}{image.file.url}"' in body
+    assert f'class="wp-image-{attachment_id}"' in body
+    assert 'width="800" height="480"' in body  # as the body had them
+    assert "srcset" not in body
+    assert "sizes=" not in body
+    assert "-800w" not in body
     assert "data-file" not in body
-    assert 'srcset="/' not in body
 
 
 def test_the_image_library_travels_as_attachments_with_featured_images(
@@ -499,4 +508,4 @@ def test_an_imported_export_says_what_stays_at_the_old_site(
     imported = Post.objects.get()
     assert imported.featured_image is None
     assert "data-file" not in imported.body
-    assert f'src="{SITE}{image.default_source.url}"' in imported.body
+    assert f'src="{SITE}{image.file.url}"' in imported.body

@@ -1,6 +1,7 @@
 """import_wordpress --fetch-images: the old site's pictures copied into the image library."""
 
 import os
+import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -196,7 +197,10 @@ def test_galleries_become_figures(import_wordpress, export):
     assert Image.objects.get(pk=ids[0]).alt == "First of the gallery"
     assert Image.objects.get(pk=ids[1]).alt == "gallery_b"
     assert (
-        summary.count("Copied pictures whose alt text is their title or file name (check it)") == 2
+        summary.count(
+            "Copied pictures whose alt text is their title or file name (see the warnings)"
+        )
+        == 2
     )
 
 
@@ -213,19 +217,22 @@ def test_failures_are_warnings_and_pictures_stay(import_wordpress, export, serve
     assert f"{up}/broken.jpg was not copied:" in summary
     assert f"{up}/huge.png was not copied: it is larger than" in summary
     assert summary.count("Pictures that could not be copied (see the warnings)") == 3
-    assert summary.count("Pictures left on other hosts") == 1
+    assert summary.count("Pictures left on other hosts (see the warnings)") == 1
     assert summary.count("Pictures copied into the image library") == 5
     assert summary.count("Posts created") == 1
     assert Image.objects.count() == 5
 
 
-def test_second_run_downloads_nothing(import_wordpress, export, server):
-    """Running the import again copies nothing and changes nothing."""
+def test_second_run_asks_only_for_the_failed_pictures(import_wordpress, export, server):
+    """Running the import again downloads only what failed, and changes nothing when it
+    fails again."""
     import_wordpress(export, "--fetch-images")
     body = Post.objects.get(slug="kites").body
     asked = len(server.requested)
     summary = import_wordpress(export, "--fetch-images")
-    assert len(server.requested) == asked
+    assert sorted(server.requested[asked:]) == sorted(
+        f"/wp-content/uploads/2020/01/{n}" for n in ("missing.jpg", "broken.jpg", "huge.png")
+    )
     assert "Nothing changed" in summary
     assert Image.objects.count() == 5
     assert Post.objects.get(slug="kites").body == body
@@ -280,7 +287,13 @@ def test_other_hosts_only_when_named(import_wordpress, export, server, tmp_path)
     )
     summary = import_wordpress(cdn, "--fetch-images")
     assert server.requested == []
-    assert summary.count("Pictures left on other hosts") == 11
+    # Each distinct address once: the post's eight pictures and the cat.
+    assert summary.count("Pictures left on other hosts (see the warnings)") == 9
+    assert (
+        "Pictures on other hosts were left where they are (distinct addresses): localhost (8), "
+        "elsewhere.example (1). To copy those of a host too (the old site's own, such as its "
+        "WordPress.com files), add --fetch-images-from localhost"
+    ) in summary
     again = tmp_path / "cdn-again.xml"
     again.write_text(cdn.read_text().replace("<wp:post_id>10<", "<wp:post_id>12<"))
     summary = import_wordpress(again, "--fetch-images", "--fetch-images-from", "localhost")
@@ -302,3 +315,105 @@ def test_refer_to_library_marks_the_pictures_of_the_mapping(make_post):
     assert 'width="1"' not in html
     assert f'href="{image.file.url}"' in html
     assert '<img src="http://b.example/other.jpg" alt="O" width="2"' in html
+
+
+def uploads(tmp_path):
+    return tmp_path / "site" / "wp-content" / "uploads" / "2020" / "01"
+
+
+def write_export(path, site, body, attachments, posts=(10,)):
+    """An export of ``posts`` (ids; the first is slug kites) sharing ``body``."""
+    text = EXPORT.format(
+        site=site,
+        body=body.format(up=f"{site}/wp-content/uploads/2020/01"),
+        featured="",
+        attachments="\n".join(attachment(site, *a) for a in attachments),
+    )
+    first = text.index("<item>")
+    item = text[first : text.index("</item>") + len("</item>")]
+    for wp_id in posts[1:]:
+        other = item.replace("<wp:post_id>10<", f"<wp:post_id>{wp_id}<")
+        other = other.replace("<wp:post_name>kites<", f"<wp:post_name>kites-{wp_id}<")
+        text = text[:first] + other + "\n" + text[first:]
+    path.write_text(text)
+    return path
+
+
+def test_pictures_named_like_size_variants_are_each_their_own(import_wordpress, server, tmp_path):
+    """Attachments whose own files are named like size variants each keep their picture; a
+    real variant is taken for the attachment without a size suffix, this site's -800w copy
+    for its original."""
+    names = {
+        "align-580x300.jpg": (58, 30),
+        "align-150x150.jpg": (15, 15),
+        "photo-1200x4002.jpg": (12, 40),
+        "photo.jpg": (64, 48),
+        "bridge-x8k2m1.jpg": (100, 60),
+    }
+    for name, size in names.items():
+        Pillow.new("RGB", size, "teal").save(uploads(tmp_path) / name)
+    attachments = [
+        (31, "align-580x300.jpg", 0, "Wide", "", "", "Wide"),
+        (32, "align-150x150.jpg", 0, "Square", "", "", "Square"),
+        (33, "photo-1200x4002.jpg", 0, "Tall", "", "", "Tall"),
+        (34, "photo.jpg", 0, "Photo", "", "", "Photo"),
+        (35, "bridge-x8k2m1.jpg", 0, "Bridge", "", "", "Bridge"),
+    ]
+    body = (
+        '<img src="{up}/align-580x300.jpg" alt="a"> <img src="{up}/align-150x150.jpg" alt="b">'
+        ' <img src="{up}/photo-1200x4002.jpg" alt="c"> <img src="{up}/photo-300x200.jpg" alt="d">'
+        ' <img src="{up}/bridge-x8k2m1-800w.jpg" alt="e">'
+    )
+    import_wordpress(
+        write_export(tmp_path / "x.xml", server.url, body, attachments), "--fetch-images"
+    )
+
+    post = Post.objects.get(slug="kites")
+    shown = [int(pk) for pk in re.findall(r'data-file="(\d+)"', post.body)]
+    sizes = [(i.width, i.height) for i in (Image.objects.get(pk=pk) for pk in shown)]
+    assert sizes == [(58, 30), (15, 15), (12, 40), (64, 48), (100, 60)]
+    assert not [p for p in server.requested if "300x200" in p or "800w" in p]
+
+
+def test_a_second_run_copies_the_pictures_that_failed(import_wordpress, export, server, tmp_path):
+    """A picture that failed (a 404, fixed since) is copied by the next run into the post
+    imported before; pictures an editor placed since stay."""
+    import_wordpress(export, "--fetch-images")
+    post = Post.objects.get(slug="kites")
+    post.body = post.body.replace('alt="Inline"', 'alt="Inline, as the editor put it"')
+    post.save()
+    Pillow.new("RGB", (30, 20), "teal").save(uploads(tmp_path) / "missing.jpg")
+
+    summary = import_wordpress(export, "--fetch-images")
+
+    body = Post.objects.get(slug="kites").body
+    missing = ImportedImage.objects.get(url__endswith="/missing.jpg").image
+    assert f'data-file="{missing.pk}"' in body
+    assert 'alt="Inline, as the editor put it"' in body
+    assert summary.count("Pictures copied into the image library") == 1
+    assert summary.count("Posts imported before given their pictures now") == 1
+    assert "Nothing changed" not in summary
+
+
+ALT_GUESSED = "Copied pictures whose alt text is their title or file name (see the warnings)"
+
+
+def test_a_picture_failing_in_several_posts_is_one_warning(import_wordpress, server, tmp_path):
+    """A picture that cannot be copied is one warning naming its first post and how many
+    more, and counted once; a guessed alt text is a warning naming the picture and its alt."""
+    body = '<img src="{up}/missing.jpg" alt="Lost"> <img src="{up}/broken.jpg" alt="B">'
+    body += ' <img src="{up}/gallery-a.png" alt="">'
+    path = write_export(tmp_path / "x.xml", server.url, body, ATTACHMENTS, posts=(10, 11, 12))
+
+    summary = import_wordpress(path, "--fetch-images")
+
+    up = f"{server.url}/wp-content/uploads/2020/01"
+    assert str.count(summary, f"the picture {up}/missing.jpg was not copied") == 1
+    assert f"Post 12 “Kites” and 2 more: the picture {up}/missing.jpg" in summary
+    assert summary.count("Pictures that could not be copied (see the warnings)") == 2
+    assert "WebP.." not in summary
+    assert (
+        f"the picture {up}/gallery-a.png has no alt text of its own: it got “First of the "
+        "gallery” from its title or file name"
+    ) in summary
+    assert summary.count(ALT_GUESSED) == 1
