@@ -6,6 +6,7 @@ error later in the same request), the row goes and the files stay. A daily job
 progress is never touched.
 """
 
+import logging
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
@@ -15,6 +16,12 @@ from .models import Image
 
 FOLDER = "images"
 GRACE = timedelta(days=1)
+# More unnamed files than this (a share of the folder, and at least a few) means this database
+# is not the one that wrote them: a staging site on production's bucket, or a database restored
+# from before the files. Then nothing is deleted and the log says why.
+MOST_ORPHANS, MOST_ORPHANS_SHARE = 10, 0.2
+
+logger = logging.getLogger(__name__)
 
 
 def _stored(folder):
@@ -26,7 +33,8 @@ def _stored(folder):
 
 
 def remove_orphaned_files():
-    """Delete the upload files no image names, older than ``GRACE``; how many went."""
+    """Delete the upload files no image names, older than ``GRACE``; how many went (none
+    when there are suspiciously many)."""
     if not default_storage.exists(FOLDER):
         return 0
     known = set()
@@ -34,9 +42,21 @@ def remove_orphaned_files():
         known.add(name)
         known.update(copies.values())
     cutoff = timezone.now() - GRACE
-    removed = 0
-    for name in _stored(FOLDER):
-        if name not in known and default_storage.get_modified_time(name) < cutoff:
-            default_storage.delete(name)
-            removed += 1
-    return removed
+    stored = list(_stored(FOLDER))
+    orphans = [
+        name
+        for name in stored
+        if name not in known and default_storage.get_modified_time(name) < cutoff
+    ]
+    if len(orphans) > max(MOST_ORPHANS, MOST_ORPHANS_SHARE * len(stored)):
+        logger.error(
+            "%d of the %d upload files are named by no image: this database may not be the "
+            "one that wrote them, so none is deleted.",
+            len(orphans),
+            len(stored),
+        )
+        return 0
+    for name in orphans:
+        logger.info("Deleting %s: no image names it.", name)
+        default_storage.delete(name)
+    return len(orphans)

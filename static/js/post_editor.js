@@ -61,6 +61,8 @@ function writeBelow(editor, after, text = "") {
 // caption"): the caret stays there.
 function continueBelowNewFigure({ editor, transaction }) {
   if (!transaction.docChanged || !insertsFigure(transaction)) return;
+  // Undo, redo, paste and drop put figures back or elsewhere: the author's caret stays.
+  if (transaction.getMeta("history$") || transaction.getMeta("uiEvent")) return;
   const { $from } = transaction.selection;
   if ($from.parent.type.name === "caption" && $from.parent.content.size === 0) return;
   const after = figureEnd(transaction.selection);

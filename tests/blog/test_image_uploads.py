@@ -754,3 +754,25 @@ def test_a_revision_shows_its_text_without_pictures_deleted_since(
     assert "Pictures deleted from the image library since are left out here" in page
     assert f'data-file="{image.pk}"' not in page
     assert post.body in page
+
+
+def test_many_unnamed_files_are_left_alone(make_image, caplog):
+    """A database that names few of the files (a staging site on production's storage, an
+    old restore) deletes none of them, and the log says why."""
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+
+    from blog.image_storage import remove_orphaned_files
+
+    make_image()
+    two_days_ago = time.time() - 2 * 86400
+    for number in range(12):
+        name = default_storage.save(f"images/2020/01/other-{number}.jpg", ContentFile(b"x"))
+        os.utime(default_storage.path(name), (two_days_ago, two_days_ago))
+
+    assert remove_orphaned_files() == 0
+
+    assert len(stored_files()) == 12 + 5
+    assert "none is deleted" in caplog.text

@@ -226,3 +226,33 @@ def test_a_featured_image_uploaded_from_the_post_form(
     expect(page.locator(".featured-preview img")).to_be_visible()
     post.refresh_from_db()
     assert post.featured_image.alt == "The bridge at dusk"
+
+
+def test_undoing_a_figure_deletion_puts_it_back_as_it_was(
+    page, make_author, make_post, log_in, media_served
+):
+    """Undo brings the figure back without an extra paragraph, and redo deletes it again."""
+    from blog.models import Image
+
+    author = make_author("ines", display_name="Inès Laurent")
+    bus = Image.objects.upload(
+        SimpleUploadedFile("bus.jpg", pictures.jpeg(pictures.night_bus())), alt="The bus"
+    )
+    post = make_post(author=author, status="draft")
+    post.body = (
+        f'<p>Before.</p><figure><img src="{bus.default_source.url}" alt="" data-file="{bus.pk}">'
+        "</figure><p>After.</p>"
+    )
+    post.save()
+    log_in(page, "ines")
+    page.goto(f"/admin/blog/post/{post.pk}/change/")
+    body = page.get_by_role("textbox", name="Body")
+
+    body.locator("figure img").click()
+    page.keyboard.press("Delete")
+    expect(body.locator("figure")).to_have_count(0)
+    page.keyboard.press("Control+z")
+    expect(body.locator("figure")).to_have_count(1)
+    expect(body.locator("p")).to_have_count(2)
+    page.keyboard.press("Control+Shift+z")
+    expect(body.locator("figure")).to_have_count(0)
