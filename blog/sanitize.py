@@ -156,8 +156,8 @@ class _ImageSizes:
 
     ``images`` maps the id of each library image the text refers to (``data-file``) to its
     attributes, which it gets (sizes, dimensions), or to None for one deleted since: that
-    picture goes, with the figure holding it (its caption speaks of it). Every image loads
-    lazily.
+    picture goes, with the figure holding it (its caption speaks of it) unless the figure
+    holds other pictures. Every image loads lazily.
     """
 
     def __init__(self, images):
@@ -180,8 +180,10 @@ class _ImageSizes:
             if figure is not None:
                 figure.append(token)
                 if token.get("name") == "figure" and token["type"] == "EndTag":
-                    if not [held for held in figure if self._is_deleted(held)]:
-                        yield from self._sized(figure)
+                    deleted = [held for held in figure if self._is_deleted(held)]
+                    if len(deleted) < sum(1 for held in figure if _is_img(held)):
+                        # Other pictures keep the figure; only the deleted one goes.
+                        yield from self._sized([t for t in figure if t not in deleted])
                     figure = None
                 continue
             if not self._is_deleted(token):

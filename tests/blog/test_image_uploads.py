@@ -669,6 +669,22 @@ class TestDeletedLibraryPictures:
         assert post.body.startswith("<p>One.</p><p>Two.</p><img ")
         assert f'data-file="{kept.pk}"' in post.body
 
+    def test_a_figure_of_several_pictures_keeps_the_others(self, make_post, make_image):
+        """Only the deleted picture leaves a figure that shows others too."""
+        kept, gone = make_image(alt="Kept"), make_image(alt="Gone")
+        post = make_post()
+        post.body = (
+            f'<figure><img src="/a.jpg" alt="" data-file="{gone.pk}">'
+            f'<img src="/b.jpg" alt="" data-file="{kept.pk}"><figcaption>Both</figcaption></figure>'
+        )
+        Image.objects.filter(pk=gone.pk).delete()
+
+        post.save()
+
+        assert f'data-file="{gone.pk}"' not in post.body
+        assert f'data-file="{kept.pk}"' in post.body
+        assert "<figcaption>Both</figcaption></figure>" in post.body
+
     def test_the_post_form_refuses_a_picture_deleted_while_writing(
         self, author_client, make_post, make_image, post_change_form
     ):
