@@ -52,15 +52,18 @@ def import_wxr(stream, report, pictures=None):
     the pictures of the posts created are copied into the library once the file is read.
 
     Raises ``reader.WxrError`` when the file cannot be read; the posts read before a
-    malformed part stay imported (unless it is a dry run) and ``report`` counts them.
+    malformed part stay imported (unless it is a dry run), with their pictures, and
+    ``report`` counts them.
     """
     importer = Importer(report, pictures)
     with transaction.atomic() if report.dry_run else nullcontext():
         try:
-            for entry in read_wxr(stream):
-                importer.add(entry)
-            if pictures is not None:
-                pictures.copy()
+            try:
+                for entry in read_wxr(stream):
+                    importer.add(entry)
+            finally:  # the pictures of what was read, also when the rest is malformed
+                if pictures is not None:
+                    pictures.copy()
         finally:
             importer.count_authors_imported_before()
         if report.dry_run:

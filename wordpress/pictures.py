@@ -4,19 +4,16 @@ Once the whole file is read (WordPress writes attachments before or after the po
 them), each post this run created gets its featured image (``_thumbnail_id``), the pictures
 of its body that are on the old site (an attachment, a size variant of one as its original,
 or any picture under the site's address) and its galleries (``[gallery ids=...]``, or the
-post's attached pictures) as figures. Pictures are downloaded only over http(s), only from
-the old site's host and the hosts named with ``--fetch-images-from``, with a timeout and at
-most ``BLOG_IMAGE_MAX_BYTES``; the library refuses what is no acceptable picture. A picture
-that cannot be copied is a warning and stays where it was. Each address is copied once:
-``ImportedImage`` remembers it for later posts and runs.
+post's attached pictures) as figures. Pictures are downloaded (``download.py``) only over
+http(s), only from the old site's host and port and the hosts named with
+``--fetch-images-from``, at most ``BLOG_IMAGE_MAX_BYTES``; the library refuses what is no
+acceptable picture. A picture that cannot be copied is a warning and stays where it was.
+Each address is copied once: ``ImportedImage`` remembers it for later posts and runs.
 """
 
 import html
-import http.client
 import os
 import re
-import urllib.error
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -26,7 +23,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 
 from blog.models import Image, Post
@@ -34,10 +30,9 @@ from blog.sanitize import refer_to_library
 
 from . import wxr
 from .content import _attributes, plain_text
+from .download import NotCopied, download, origin_text, url_origin
 from .models import PICTURE_URL_LENGTH, ImportedImage
 
-TIMEOUT = 20  # seconds a server has to answer, and between two parts of its answer
-USER_AGENT = "Mozilla/5.0 (compatible; blog-wordpress-import; copying the site's own pictures)"
 ALT_LENGTH = Image._meta.get_field("alt").max_length
 CAPTION_LENGTH = Image._meta.get_field("caption").max_length
 CREDIT_LENGTH = Image._meta.get_field("credit").max_length
@@ -50,10 +45,6 @@ _WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _GALLERY = re.compile(r"(?:<p>\s*)?\[gallery\b([^\]]*)\](?:\s*</p>)?", re.IGNORECASE)
 _GALLERY_IDS = re.compile(r"""\bids\s*=\s*["']?([\d,\s]+)""", re.IGNORECASE)
-
-
-class NotCopied(Exception):
-    """Why a picture could not be copied, in words for the report."""
 
 
 @dataclass
@@ -104,10 +95,6 @@ def _is_variant(url):
     return bool(_SIZE_VARIANT.search(urlsplit(url).path))
 
 
-def _host(url):
-    return (urlsplit(url.strip()).hostname or "").removeprefix("www.")
-
-
 def _file_words(url):
     """A file name as words: ``/2014/06/red-kite_02.jpg`` → ``red kite 02``."""
     stem = os.path.splitext(os.path.basename(unquote(urlsplit(url).path)))[0]
@@ -134,50 +121,14 @@ def pictures_in(body):
     return parser.found
 
 
-class _SameHosts(urllib.request.HTTPRedirectHandler):
-    """Follows a redirect only to an allowed host over http(s)."""
-
-    def __init__(self, allowed):
-        self.allowed = allowed
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme not in ("http", "https") or _host(newurl) not in self.allowed:
-            raise NotCopied(f"it redirects to {newurl}, which is not the old site")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def download(url, allowed):
-    """The bytes at ``url``, at most ``BLOG_IMAGE_MAX_BYTES``; raises ``NotCopied``."""
-    limit = settings.BLOG_IMAGE_MAX_BYTES
-    opener = urllib.request.build_opener(_SameHosts(allowed))
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    too_big = f"it is larger than the {filesizeformat(limit)} the library takes"
-    try:
-        with opener.open(request, timeout=TIMEOUT) as response:
-            if int(response.headers.get("Content-Length") or 0) > limit:
-                raise NotCopied(too_big)
-            data = response.read(limit + 1)
-    except urllib.error.HTTPError as error:
-        raise NotCopied(f"the server answered {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        raise NotCopied(f"the server could not be reached ({error.reason})") from None
-    except TimeoutError:
-        raise NotCopied(f"the server did not answer within {TIMEOUT} seconds") from None
-    except (OSError, ValueError, http.client.HTTPException) as error:
-        raise NotCopied(f"the download failed ({error})") from None
-    if len(data) > limit:
-        raise NotCopied(too_big)
-    return data
-
-
 class PictureCopier:
     """Collects attachments and created posts while the file is read; ``copy`` then copies
     their pictures. Counts and warnings go to ``report``."""
 
-    def __init__(self, report, extra_hosts=()):
+    def __init__(self, report, trusted=()):
         self.report = report
-        self.extra_hosts = {host.lower().removeprefix("www.") for host in extra_hosts}
-        self.allowed = set(self.extra_hosts)
+        self.trusted = set(trusted)  # origins named with --fetch-images-from: may be private
+        self.allowed = set(self.trusted)  # and the site's own
         self.source = ""
         self.attachments = {}  # wp_id -> Attachment
         self.by_address = {}  # _address(url) -> Attachment
@@ -185,13 +136,14 @@ class PictureCopier:
         self.posts = []  # _CreatedPost, in file order
         self.copied = {}  # url -> Image, or the NotCopied reason, for this run
         self.failed = {}  # url -> _Failure, for the report
-        self.elsewhere = {}  # url of a picture on a host not allowed -> its host
+        self.elsewhere = {}  # url of a picture on an origin not allowed -> that origin
+        self.downloaded = set()  # urls this run copied into the library
 
     def add_channel(self, channel):
         self.source = channel.source
         for url in (channel.base_site_url, channel.base_blog_url, channel.link):
-            if host := _host(url):
-                self.allowed.add(host)
+            if urlsplit(url).hostname:
+                self.allowed.add(url_origin(url))
 
     def add_attachment(self, item):
         if not item.attachment_url:
@@ -309,7 +261,7 @@ class PictureCopier:
         if self.report.dry_run:
             self.report.media["to copy"] += 1
             return None
-        data = download(url, self.allowed)
+        data = download(url, self.allows, self.trusted, settings.BLOG_IMAGE_MAX_BYTES)
         alt, guessed = next((alt, guess) for alt, guess in alt_sources if alt)
         name = os.path.basename(unquote(urlsplit(url).path)) or "picture"
         try:
@@ -321,6 +273,7 @@ class PictureCopier:
         except ValidationError as error:
             raise NotCopied(error.messages[0]) from None
         self.report.media["copied"] += 1
+        self.downloaded.add(url)
         if guessed:
             self.report.media["check alt"] += 1
             self.report.warnings.append(
@@ -331,7 +284,14 @@ class PictureCopier:
 
     def allows(self, url):
         parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and _host(url) in self.allowed
+        return parts.scheme in ("http", "https") and url_origin(url) in self.allowed
+
+    def copied_before(self, url):
+        """Whether an earlier run copied (or tried to keep) the picture at ``url``."""
+        return (
+            url not in self.downloaded
+            and ImportedImage.objects.filter(source=self.source, url=url).exists()
+        )
 
 
 class _PostPictures:
@@ -351,7 +311,7 @@ class _PostPictures:
         copier = self.copier
         original = attachment.url if attachment else url
         if not copier.allows(original):
-            copier.elsewhere.setdefault(original, _host(original))
+            copier.elsewhere.setdefault(original, origin_text(url_origin(original)))
             return None
         if attachment:
             alt_sources = [
@@ -373,31 +333,29 @@ class _PostPictures:
             return None
 
     def run(self):
-        """Copy and place the pictures. A post imported before gets only its pictures still
-        loading from the old site and a featured image if it has none: an editor's changes
-        stay."""
+        """Copy and place the pictures. A post imported before gets only what an earlier run
+        could not give it: its pictures still loading from the old site, its galleries still
+        shortcodes, and its featured image if it has none and that picture was never copied
+        (an editor may have removed it); an editor's changes stay."""
         created = self.created
         post = Post.objects.only("body", "featured_image").get(pk=created.pk)
         for src, alt in pictures_in(post.body):
             src = html.unescape(src)
             if src not in self.images and urlsplit(src).scheme:
                 attachment = self.copier.attachment_for(src, self.created)
-                if image := self.copy(src, [(alt, False)], attachment):
+                if image := self.copy(src, [(plain_text(alt, ALT_LENGTH), False)], attachment):
                     self.images[src] = image
                     if attachment:
                         self.images.setdefault(attachment.url, image)
         galleries = {}
-        for match in () if created.earlier else _GALLERY.finditer(post.body):
-            galleries[match[0]] = [
-                (attachment, self.copy(attachment.url, [], attachment))
-                for attachment in self.gallery(match[1])
-            ]
-        featured = None
-        if created.featured and post.featured_image_id is None:
-            featured = self.copier.attachments.get(created.featured)
-            if featured is None and not created.earlier:
-                self.warn("its featured image is no attachment of the file: it was left out.")
-        featured_image = featured and self.copy(featured.url, [], featured)
+        for match in _GALLERY.finditer(post.body):
+            attachments = self.gallery(match[1])
+            if attachments or not created.earlier:  # an empty one was reported when created
+                galleries[match[0]] = [
+                    (attachment, self.copy(attachment.url, [], attachment))
+                    for attachment in attachments
+                ]
+        featured_image = self.featured_image(post)
         self.count_galleries(galleries)
         if self.report.dry_run or not (self.images or galleries or featured_image):
             return
@@ -412,6 +370,19 @@ class _PostPictures:
                 self.report.media["featured set"] += 1
             post.save(update_fields=["body", "featured_image"])
             self.report.media["posts given pictures"] += created.earlier
+
+    def featured_image(self, post):
+        created, copier = self.created, self.copier
+        if not created.featured or post.featured_image_id is not None:
+            return None
+        featured = copier.attachments.get(created.featured)
+        if featured is None:
+            if not created.earlier:
+                self.warn("its featured image is no attachment of the file: it was left out.")
+            return None
+        if created.earlier and copier.copied_before(featured.url):
+            return None
+        return self.copy(featured.url, [], featured)
 
     def gallery(self, attributes):
         """The attachments a gallery shows: those it lists, else the post's own."""

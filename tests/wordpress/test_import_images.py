@@ -3,7 +3,7 @@
 import os
 import re
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image as Pillow
@@ -80,7 +80,8 @@ class Server:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.origin = f"127.0.0.1:{self.httpd.server_address[1]}"
+        self.url = f"http://{self.origin}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
 
@@ -122,6 +123,20 @@ height="225" srcset="{up}/red-kite-300x225.jpg 300w, {up}/red-kite.jpg 640w" /><
 <img src="{up}/missing.jpg" alt="Lost" /> <img src="{up}/broken.jpg" alt="Broken" />
 <img src="{up}/huge.png" alt="Huge" /> <img src="http://elsewhere.example/cat.jpg" alt="Cat" />
 """
+
+
+@pytest.fixture
+def import_wordpress(import_wordpress, server):
+    """The import, the test server named with --fetch-images-from as an operator would:
+    it is at 127.0.0.1, a private address the file alone may not name. ``.untrusted``
+    runs it without."""
+
+    def run(file, *options):
+        named = ("--fetch-images-from", server.origin) if "--fetch-images" in options else ()
+        return import_wordpress(file, *options, *named)
+
+    run.untrusted = import_wordpress
+    return run
 
 
 @pytest.fixture
@@ -289,14 +304,15 @@ def test_other_hosts_only_when_named(import_wordpress, export, server, tmp_path)
     assert server.requested == []
     # Each distinct address once: the post's eight pictures and the cat.
     assert summary.count("Pictures left on other hosts (see the warnings)") == 9
+    local = server.origin.replace("127.0.0.1", "localhost")
     assert (
-        "Pictures on other hosts were left where they are (distinct addresses): localhost (8), "
+        f"Pictures on other hosts were left where they are (distinct addresses): {local} (8), "
         "elsewhere.example (1). To copy those of a host too (the old site's own, such as its "
-        "WordPress.com files), add --fetch-images-from localhost"
+        f"WordPress.com files), add --fetch-images-from {local}"
     ) in summary
     again = tmp_path / "cdn-again.xml"
     again.write_text(cdn.read_text().replace("<wp:post_id>10<", "<wp:post_id>12<"))
-    summary = import_wordpress(again, "--fetch-images", "--fetch-images-from", "localhost")
+    summary = import_wordpress(again, "--fetch-images", "--fetch-images-from", local)
     # All but the [gallery] of post 10's attachment (this post is another).
     assert summary.count("Pictures copied into the image library") == 4
 
@@ -417,3 +433,149 @@ def test_a_picture_failing_in_several_posts_is_one_warning(import_wordpress, ser
         "gallery” from its title or file name"
     ) in summary
     assert summary.count(ALT_GUESSED) == 1
+
+
+def test_a_second_run_leaves_out_a_featured_image_an_editor_removed(import_wordpress, export):
+    """A featured image copied before and removed by an editor is not set again."""
+    import_wordpress(export, "--fetch-images")
+    post = Post.objects.get(slug="kites")
+    assert post.featured_image is not None
+    post.featured_image = None
+    post.save()
+
+    summary = import_wordpress(export, "--fetch-images")
+
+    assert Post.objects.get(slug="kites").featured_image is None
+    assert "Featured images set" not in summary
+
+
+def test_a_malformed_file_copies_the_pictures_of_what_was_read(import_wordpress, export):
+    """A file broken after a post still copies that post's pictures; the repaired file then
+    turns its galleries, still shortcodes, into figures."""
+    from django.core.management.base import CommandError
+
+    text = export.read_text()
+    broken = export.with_name("broken.xml")
+    end = text.index("<item>", text.index("</item>"))  # the attachments are left unread
+    broken.write_text(text[:end] + "<item><title>x</ti")
+
+    with pytest.raises(CommandError):
+        import_wordpress(broken, "--fetch-images")
+    body = Post.objects.get(slug="kites").body
+    inline = ImportedImage.objects.get(url__endswith="/inline.png").image
+    assert f'data-file="{inline.pk}"' in body
+    assert "[gallery" in body  # its attachments were not read
+
+    summary = import_wordpress(export, "--fetch-images")
+
+    post = Post.objects.get(slug="kites")
+    assert "[gallery" not in post.body
+    assert summary.count("Galleries turned into figures") == 2
+    attached = ImportedImage.objects.get(url__endswith="/attached.png").image
+    assert f'data-file="{attached.pk}"' in post.body
+
+
+def test_a_long_alt_text_is_cut_to_fit(import_wordpress, server, tmp_path):
+    """A body picture's alt text longer than the library takes is cut at a word."""
+    body = '<img src="{up}/inline.png" alt="' + "word " * 80 + '">'
+    summary = import_wordpress(
+        write_export(tmp_path / "x.xml", server.url, body, []), "--fetch-images"
+    )
+    image = ImportedImage.objects.get(url__endswith="/inline.png").image
+    assert image.alt.startswith("word word")
+    assert image.alt.endswith("…")
+    assert len(image.alt) <= Image._meta.get_field("alt").max_length
+    assert summary.count("Pictures copied into the image library") == 1
+
+
+class Redirects(Server):
+    """A web server answering every request with a redirect to ``to`` + the path."""
+
+    def __init__(self, to):
+        requested = self.requested = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                requested.append(self.path)
+                self.send_response(302)
+                self.send_header("Location", to + self.path)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"127.0.0.1:{self.httpd.server_address[1]}"
+        self.url = f"http://{self.origin}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def redirects(server):
+    served = Redirects(server.url)
+    yield served
+    served.httpd.shutdown()
+    served.httpd.server_close()
+
+
+def test_another_port_of_the_sites_host_is_not_fetched(import_wordpress, server, tmp_path):
+    """Only the old site's port of its host is asked: another is another service."""
+    other = Server(tmp_path)
+    body = '<img src="{up}/inline.png" alt="a"> <img src="' + other.url + '/secret.png" alt="b">'
+    summary = import_wordpress(
+        write_export(tmp_path / "x.xml", server.url, body, []), "--fetch-images"
+    )
+    other.httpd.shutdown()
+    other.httpd.server_close()
+    assert other.requested == []
+    assert summary.count("Pictures copied into the image library") == 1
+    assert f"left where they are (distinct addresses): {other.origin} (1)" in summary
+
+
+def test_a_private_address_is_fetched_only_when_named(import_wordpress, server, tmp_path):
+    """A file naming a private address as its site gets nothing from it, unless the
+    operator names it with --fetch-images-from."""
+    path = write_export(tmp_path / "x.xml", server.url, '<img src="{up}/inline.png" alt="a">', [])
+
+    summary = import_wordpress.untrusted(path, "--fetch-images")
+
+    assert server.requested == []
+    assert Image.objects.count() == 0
+    assert (
+        f"the picture {server.url}/wp-content/uploads/2020/01/inline.png was not copied: "
+        "127.0.0.1 is at 127.0.0.1, a private address: name it with --fetch-images-from"
+    ) in summary
+
+    summary = import_wordpress(path, "--fetch-images")
+    assert summary.count("Pictures copied into the image library") == 1
+
+
+def test_a_redirect_to_another_port_is_refused(import_wordpress, redirects, server, tmp_path):
+    """A picture of the old site redirecting to another port of its host is not copied."""
+    path = write_export(
+        tmp_path / "x.xml", redirects.url, '<img src="{up}/inline.png" alt="a">', []
+    )
+    summary = import_wordpress.untrusted(
+        path, "--fetch-images", "--fetch-images-from", redirects.origin
+    )
+    assert redirects.requested == ["/wp-content/uploads/2020/01/inline.png"]
+    assert server.requested == []
+    assert f"it redirects to {server.url}/wp-content/uploads/2020/01/inline.png" in summary
+    assert Image.objects.count() == 0
+
+
+def test_a_download_has_a_deadline(import_wordpress, server, tmp_path, monkeypatch):
+    """A download that takes longer than its deadline in all is given up."""
+    monkeypatch.setattr("wordpress.download.DEADLINE", -1)
+    path = write_export(tmp_path / "x.xml", server.url, '<img src="{up}/inline.png" alt="a">', [])
+    summary = import_wordpress(path, "--fetch-images")
+    assert "inline.png was not copied: the download took more than -1 seconds" in summary
+    assert Image.objects.count() == 0
+
+
+def test_an_unusable_fetch_images_from_is_refused(import_wordpress, export):
+    """--fetch-images-from takes HOST or HOST:PORT, else says so."""
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="is no HOST or HOST:PORT"):
+        import_wordpress.untrusted(export, "--fetch-images", "--fetch-images-from", "a.org:x")

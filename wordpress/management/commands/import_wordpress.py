@@ -3,6 +3,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from wordpress.download import named_origin
 from wordpress.importer import import_wxr
 from wordpress.pictures import PictureCopier
 from wordpress.reader import WxrError
@@ -42,8 +43,10 @@ class Command(BaseCommand):
             "--fetch-images-from",
             action="append",
             default=[],
-            metavar="HOST",
-            help="Another host to copy pictures from (a CDN); repeatable.",
+            type=named_origin,
+            metavar="HOST[:PORT]",
+            help="Another host to copy pictures from (a CDN), or the old site's own at a "
+            "private address (the file alone may not name one); repeatable.",
         )
 
     def handle(self, file, dry_run, fetch_images, fetch_images_from, **options):
