@@ -11,7 +11,9 @@ so as A it would tie every one of them with the post whose title names the query
 
 The body is HTML: its markup is removed and its entities decoded (``caf&eacute;`` is found as
 "café") before it is indexed; ``&lt;``, ``&gt;`` and ``&amp;`` stay encoded, so no text turns
-into markup. The search page's snippets are cut from the same text (``blog_html_text``).
+into markup. The search page's snippets are cut from the same text (``blog_html_text``), in
+which a heading, list item, caption or table cell ends with a dash, so a snippet never runs a
+heading into the sentence after it.
 
 The text search configuration (``settings.SEARCH_CONFIG``) is written into the function when
 the migration runs; after changing it, ``manage.py rebuild_search_index`` writes it again and
@@ -75,7 +77,10 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(string_agg(coalesce(part[1], blog_decode_entity(part[2]), part[3]), ''
                                ORDER BY n), '')
     FROM regexp_matches(
-        regexp_replace(html, '<(?:[^>"'']|"[^"]*"|''[^'']*'')*>', ' ', 'g'),
+        regexp_replace(
+            regexp_replace(html, '</(?:h[1-6]|li|dt|figcaption|th|td)>', ' — ', 'gi'),
+            '<(?:[^>"'']|"[^"]*"|''[^'']*'')*>', ' ', 'g'
+        ),
         '([^&]+)|(&#x[0-9a-f]+;|&#[0-9]+;|&[a-z][a-z0-9]*;)|(&)', 'gi'
     ) WITH ORDINALITY AS found(part, n)
 $$;

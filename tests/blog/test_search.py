@@ -162,6 +162,22 @@ def test_excerpt_is_shown_where_the_body_matches(client, write_post):
     assert "<mark>Ferries</mark> everywhere" in posts["Boats"].excerpt_html
 
 
+def test_a_snippet_never_runs_a_heading_into_the_next_sentence(client, write_post):
+    """A heading, a list item or a caption ends where it ends in the snippet."""
+    write_post(
+        "Boats",
+        body="<h2>Getting there</h2><p>Take the ferry at dawn.</p><ul><li>Early</li>"
+        '<li>Cheap</li></ul><figure><img src="https://example.org/f.jpg" alt="A ferry">'
+        "<figcaption>The ferry</figcaption></figure><p>Then walk.</p>",
+    )
+    response = client.get("/search/", {"q": "ferry"})
+    (post,) = response.context["posts"]
+    snippet = " ".join(str(post.excerpt_html).split())
+    assert "Getting there — Take the <mark>ferry</mark> at dawn." in snippet
+    assert "Early — Cheap —" in snippet
+    assert "The <mark>ferry</mark> — Then walk" in snippet
+
+
 def test_results_count_paginate_and_keep_the_query(client, write_post):
     """12 matches: the count, ten on page one, a Next link keeping the query, two on page two."""
     for number in range(12):
