@@ -298,7 +298,9 @@ def portable_article_html(safe_html, base_url, library_attributes=None):
                     )
             yield token
 
-    return _render(safe_html, portable)[0] if safe_html else ""
+    if "<img" not in safe_html:  # stored HTML is already safe: only pictures change here
+        return safe_html
+    return _render(safe_html, portable)[0]
 
 
 def refer_to_library(safe_html, images):
