@@ -79,10 +79,17 @@ class Server:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.serve(Handler)
+
+    def serve(self, handler):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.origin = f"127.0.0.1:{self.httpd.server_address[1]}"
         self.url = f"http://{self.origin}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 @pytest.fixture
@@ -102,8 +109,7 @@ def server(tmp_path):
     (folder / "huge.png").write_bytes(os.urandom(300_000))
     served = Server(tmp_path / "site")
     yield served
-    served.httpd.shutdown()
-    served.httpd.server_close()
+    served.close()
 
 
 BODY = """<p>Intro.</p>
@@ -504,18 +510,14 @@ class Redirects(Server):
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"127.0.0.1:{self.httpd.server_address[1]}"
-        self.url = f"http://{self.origin}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.serve(Handler)
 
 
 @pytest.fixture
 def redirects(server):
     served = Redirects(server.url)
     yield served
-    served.httpd.shutdown()
-    served.httpd.server_close()
+    served.close()
 
 
 def test_another_port_of_the_sites_host_is_not_fetched(import_wordpress, server, tmp_path):
@@ -525,8 +527,7 @@ def test_another_port_of_the_sites_host_is_not_fetched(import_wordpress, server,
     summary = import_wordpress(
         write_export(tmp_path / "x.xml", server.url, body, []), "--fetch-images"
     )
-    other.httpd.shutdown()
-    other.httpd.server_close()
+    other.close()
     assert other.requested == []
     assert summary.count("Pictures copied into the image library") == 1
     assert f"left where they are (distinct addresses): {other.origin} (1)" in summary
